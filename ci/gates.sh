@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# The Ansible ecosystem gates behind `make test` (ci/README.md explains each one and the offline setup).
+#
+#   ci/gates.sh                 every gate, in order
+#   ci/gates.sh sanity build    only the named gates (the tree copy is always prepared first)
+#
+# Gates discover the plugins that exist when they run; nothing here names a module.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CI=$ROOT/ci
+VENV=$ROOT/.venv
+BUILD=$ROOT/.build
+# ansible-test insists on a real path ending in ansible_collections/<namespace>/<name>.
+COLLECTIONS=$BUILD/collections
+COPY=$COLLECTIONS/ansible_collections/xpress/insight
+DIST=$BUILD/dist
+INSTALL=$BUILD/install
+# The sanity, docs and build gates must not pick up collections from the user's own paths.
+export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS
+export ANSIBLE_NOCOLOR=1
+export PYTHONDONTWRITEBYTECODE=1
+unset PYTHONPATH
+
+ALL_GATES=(sanity units ansible-lint changelog-lint docs-lint build importer docs-site ee runner newest)
+
+if [[ ! -x $VENV/bin/python ]]; then
+    make venv
+fi
+export PATH=$VENV/bin:$PATH
+
+# ---------------------------------------------------------------------------------------------------------------
+# timing and the summary table
+
+GATE_NAMES=()
+GATE_SECONDS=()
+GATE_RESULTS=()
+CURRENT_GATE=''
+CURRENT_START=0
+
+summary() {
+    local rc=$?
+    if [[ -n $CURRENT_GATE ]]; then
+        GATE_NAMES+=("$CURRENT_GATE")
+        GATE_SECONDS+=($(($(date +%s) - CURRENT_START)))
+        GATE_RESULTS+=(FAILED)
+    fi
+    echo
+    echo "== gate summary"
+    printf '%-16s %8s  %s\n' gate seconds result
+    local i total=0
+    for i in "${!GATE_NAMES[@]}"; do
+        printf '%-16s %8s  %s\n' "${GATE_NAMES[$i]}" "${GATE_SECONDS[$i]}" "${GATE_RESULTS[$i]}"
+        total=$((total + GATE_SECONDS[i]))
+    done
+    printf '%-16s %8s\n' total "$total"
+    if [[ $rc -ne 0 ]]; then
+        echo "gates FAILED${CURRENT_GATE:+ in gate: $CURRENT_GATE}"
+    fi
+}
+trap summary EXIT
+
+run_gate() {
+    local name=$1
+    shift
+    echo
+    echo "== gate: $name"
+    CURRENT_GATE=$name
+    CURRENT_START=$(date +%s)
+    # A gate function may print "skipped: <reason>" and return 3. It runs in a subshell outside any `||`
+    # so that set -e stays in force inside it.
+    local rc=0
+    set +e
+    (set -e; "$@")
+    rc=$?
+    set -e
+    local result=passed
+    if [[ $rc -eq 3 ]]; then
+        result=skipped
+    elif [[ $rc -ne 0 ]]; then
+        exit "$rc"
+    fi
+    GATE_NAMES+=("$name")
+    GATE_SECONDS+=($(($(date +%s) - CURRENT_START)))
+    GATE_RESULTS+=("$result")
+    CURRENT_GATE=''
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# shared steps
+
+# The git-tracked tree plus untracked files that are not ignored: what ansible-test would see in a checkout.
+prepare_copy() {
+    rm -rf "$COLLECTIONS"
+    mkdir -p "$COPY"
+    git ls-files -z --cached --others --exclude-standard \
+        | while IFS= read -r -d '' path; do [[ -e $path || -L $path ]] && printf '%s\0' "$path"; done \
+        | tar -c --null -T - -f - | tar -x -C "$COPY" -f -
+    # A repository of its own, so ansible-test and ansible-lint list files with git inside the copy instead of
+    # walking up to the outer checkout (where .build/ is ignored and the copy would look empty).
+    git -C "$COPY" init -q
+    "$VENV/bin/python" "$CI/pip_bootstrap.py"
+    echo "copied $(git -C "$COPY" ls-files --others --exclude-standard | wc -l) files to $COPY"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# gates
+
+gate_sanity() {
+    (cd "$COPY" && ansible-test sanity --venv --python 3.11 --color no)
+    if compgen -G "$COPY/tests/sanity/ignore-*.txt" >/dev/null; then
+        echo "tests/sanity/ignore-*.txt is not allowed: fix the code instead"
+        return 1
+    fi
+}
+
+gate_units() {
+    if ! find "$COPY/tests/unit" -name 'test_*.py' -print -quit 2>/dev/null | grep -q .; then
+        echo "skipped: tests/unit has no test_*.py files"
+        return 3
+    fi
+    (cd "$COPY" && ansible-test units --venv --python 3.11 --color no)
+}
+
+gate_ansible_lint() {
+    # Run in the copy: it is its own git repository, and the collection resolves through ANSIBLE_COLLECTIONS_PATH.
+    (cd "$COPY" && ansible-lint --profile production --offline --nocolor)
+}
+
+gate_changelog_lint() {
+    (cd "$COPY" && antsibull-changelog lint)
+}
+
+gate_docs_lint() {
+    (cd "$COPY" && antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .)
+}
+
+gate_build() {
+    rm -rf "$DIST" "$INSTALL"
+    mkdir -p "$DIST" "$INSTALL"
+    (cd "$COPY" && ansible-galaxy collection build --output-path "$DIST")
+    local tarball
+    tarball=$(tarball_path)
+    ansible-galaxy collection install --offline -p "$INSTALL" "$tarball"
+    "$VENV/bin/python" "$CI/check_tarball.py" "$tarball" "$COPY"
+    ANSIBLE_COLLECTIONS_PATH=$INSTALL "$CI/ansible_doc_all.sh" "$tarball"
+}
+
+tarball_path() {
+    local found=("$DIST"/xpress-insight-*.tar.gz)
+    if [[ ${#found[@]} -ne 1 || ! -f ${found[0]} ]]; then
+        echo "expected exactly one collection tarball in $DIST (run the build gate first)" >&2
+        return 1
+    fi
+    echo "${found[0]}"
+}
+
+gate_importer() {
+    local tarball out=$BUILD/importer
+    tarball=$(tarball_path)
+    rm -rf "$out"
+    mkdir -p "$out"
+    (cd "$out" && GALAXY_IMPORTER_CONFIG=$CI/importer.cfg python -m galaxy_importer.main "$tarball") 2>&1 \
+        | tee "$out/output.txt"
+    if grep -E '^(WARNING|ERROR)' "$out/output.txt"; then
+        echo "galaxy-importer reported the WARNING/ERROR lines above"
+        return 1
+    fi
+}
+
+gate_docs_site() {
+    ANSIBLE_COLLECTIONS_PATH=$INSTALL "$CI/docs_build.sh" "$BUILD/docs"
+}
+
+gate_ee() {
+    local context=$BUILD/ee
+    rm -rf "$context"
+    ansible-builder create --file "$ROOT/meta/execution-environment.yml" --context "$context" \
+        --output-filename Containerfile -v 1
+    test -s "$context/Containerfile"
+    # The collection's Python requirements must reach the image build.
+    grep -rqx 'requests' "$context/_build" || grep -rq '^requests' "$context/_build"
+    echo "execution environment context in $context (building the image needs a container engine)"
+}
+
+gate_runner() {
+    "$CI/runner_check.sh" "$(tarball_path)"
+}
+
+gate_newest() {
+    "$CI/newest_leg.sh"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+
+selected=("$@")
+if [[ ${#selected[@]} -eq 0 ]]; then
+    selected=("${ALL_GATES[@]}")
+fi
+for name in "${selected[@]}"; do
+    if [[ ! " ${ALL_GATES[*]} " == *" $name "* ]]; then
+        echo "unknown gate: $name (known: ${ALL_GATES[*]})" >&2
+        exit 2
+    fi
+done
+
+run_gate prepare prepare_copy
+for name in "${selected[@]}"; do
+    # importer, docs-site and runner work on the tarball: build it when only those were asked for.
+    if [[ $name =~ ^(importer|docs-site|runner)$ && ! " ${selected[*]} " == *" build "* && ! -d $DIST ]]; then
+        run_gate build gate_build
+    fi
+    run_gate "$name" "gate_${name//-/_}"
+done
