@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Connection options shared by every module (DOCUMENTATION) and plugin (PLUGINS) of the collection."""
+
+    DOCUMENTATION = r"""
+options:
+  url:
+    description:
+      - Base URL of the Insight 5 server, for example V(https://insight.example.com).
+      - If not set, the value of the E(INSIGHT_URL) environment variable is used.
+    type: str
+  client_id:
+    description:
+      - Client ID of an Insight API key pair (created in the Insight UI), exchanged for a bearer token.
+      - Give O(client_id) with O(secret), or O(token); not both.
+      - If not set, the value of the E(INSIGHT_CLIENT_ID) environment variable is used.
+    type: str
+  secret:
+    description:
+      - Secret of the API key pair named by O(client_id). Never logged.
+      - If not set, the value of the E(INSIGHT_SECRET) environment variable is used.
+    type: str
+  token:
+    description:
+      - A bearer token issued beforehand, used instead of an API key pair. It cannot be renewed, so a task fails when
+        it expires.
+      - If not set, the value of the E(INSIGHT_TOKEN) environment variable is used.
+    type: str
+  auth_url:
+    description:
+      - For FICO Platform deployments, the IAM token endpoint that exchanges O(client_id) and O(secret) for a token,
+        for example V(https://iam-svc.example.com/registration/rest/client/security/token).
+      - When not set, the key pair is exchanged with the Insight server itself.
+      - If not set, the value of the E(INSIGHT_AUTH_URL) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate. Turning it off prints a warning.
+      - If not set, the value of the E(INSIGHT_VALIDATE_CERTS) environment variable is used, and V(true) if that is not set either.
+    type: bool
+  ca_path:
+    description:
+      - A PEM file of CA certificates to verify the server with, for servers signed by a private CA.
+      - If not set, the value of the E(INSIGHT_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the server to connect and for each answer; must be greater than 0.
+      - If not set, the value of the E(INSIGHT_TIMEOUT) environment variable is used, and V(30) if that is not set either.
+    type: float
+  retries:
+    description:
+      - How many times a call that is safe to repeat is retried after a connection error or a V(429), V(502), V(503)
+        or V(504) answer, with exponential backoff that honours C(Retry-After).
+      - A call that creates something is never repeated blindly; the server is read again first.
+      - If not set, the value of the E(INSIGHT_RETRIES) environment variable is used, and V(3) if that is not set either.
+    type: int
+notes:
+  - Connection options can be set once for a play with C(module_defaults) and the action group
+    C(group/xpress.insight.insight).
+requirements:
+  - requests
+"""
+
+    PLUGINS = r"""
+options:
+  url:
+    description:
+      - Base URL of the Insight 5 server, for example V(https://insight.example.com).
+    type: str
+    required: true
+    env:
+      - name: INSIGHT_URL
+  client_id:
+    description:
+      - Client ID of an Insight API key pair, exchanged for a bearer token. Give O(client_id) with O(secret), or O(token).
+    type: str
+    env:
+      - name: INSIGHT_CLIENT_ID
+  secret:
+    description:
+      - Secret of the API key pair named by O(client_id). Never logged.
+    type: str
+    env:
+      - name: INSIGHT_SECRET
+  token:
+    description:
+      - A bearer token issued beforehand, used instead of an API key pair.
+    type: str
+    env:
+      - name: INSIGHT_TOKEN
+  auth_url:
+    description:
+      - For FICO Platform deployments, the IAM token endpoint that exchanges O(client_id) and O(secret) for a token.
+    type: str
+    env:
+      - name: INSIGHT_AUTH_URL
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate. Turning it off prints a warning.
+    type: bool
+    default: true
+    env:
+      - name: INSIGHT_VALIDATE_CERTS
+  ca_path:
+    description:
+      - A PEM file of CA certificates to verify the server with.
+    type: path
+    env:
+      - name: INSIGHT_CA_PATH
+  timeout:
+    description:
+      - Seconds to wait for the server to connect and for each answer; must be greater than 0.
+    type: float
+    default: 30
+    env:
+      - name: INSIGHT_TIMEOUT
+  retries:
+    description:
+      - How many times a call that is safe to repeat is retried after a connection error or a V(429), V(502), V(503)
+        or V(504) answer, with exponential backoff that honours C(Retry-After).
+    type: int
+    default: 3
+    env:
+      - name: INSIGHT_RETRIES
+requirements:
+  - requests
+"""

@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The connection options, defined once for every module; their checks, shared with the inventory plugin."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Mapping, Optional
+
+from ansible.module_utils.basic import env_fallback
+
+from ._errors import InsightConfigError
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 3
+
+_SCHEME_RE = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def connection_argument_spec() -> Dict[str, Dict[str, Any]]:
+    """The argument spec of the `xpress.insight.connection` doc fragment."""
+    return dict(
+        url=dict(type="str", fallback=(env_fallback, ["INSIGHT_URL"])),
+        client_id=dict(type="str", fallback=(env_fallback, ["INSIGHT_CLIENT_ID"])),
+        secret=dict(type="str", no_log=True, fallback=(env_fallback, ["INSIGHT_SECRET"])),
+        token=dict(type="str", no_log=True, fallback=(env_fallback, ["INSIGHT_TOKEN"])),
+        auth_url=dict(type="str", fallback=(env_fallback, ["INSIGHT_AUTH_URL"])),
+        validate_certs=dict(type="bool", fallback=(env_fallback, ["INSIGHT_VALIDATE_CERTS"])),
+        ca_path=dict(type="path", fallback=(env_fallback, ["INSIGHT_CA_PATH"])),
+        timeout=dict(type="float", fallback=(env_fallback, ["INSIGHT_TIMEOUT"])),
+        retries=dict(type="int", fallback=(env_fallback, ["INSIGHT_RETRIES"])),
+    )
+
+
+CONNECTION_OPTIONS = tuple(connection_argument_spec())
+
+
+def validate_connection(options: Mapping[str, Any]) -> Dict[str, Any]:
+    """Check the connection options and fill defaults; raise one InsightConfigError naming the field."""
+    opts = {name: options.get(name) for name in CONNECTION_OPTIONS}
+    for name in ("url", "client_id", "secret", "token", "auth_url", "ca_path"):
+        if isinstance(opts[name], str):
+            opts[name] = opts[name].strip() or None
+    url = opts["url"]
+    if not url:
+        raise InsightConfigError("url: missing; set the url option or INSIGHT_URL")
+    if not _SCHEME_RE.match(url):
+        raise InsightConfigError("url: %r must start with http:// or https:// followed by a host" % url)
+    opts["url"] = url.rstrip("/")
+    if opts["auth_url"] and not _SCHEME_RE.match(opts["auth_url"]):
+        raise InsightConfigError("auth_url: %r must start with http:// or https:// followed by a host" % opts["auth_url"])
+
+    key_pair = opts["client_id"] or opts["secret"]
+    if opts["token"] and key_pair:
+        raise InsightConfigError("token and client_id/secret: give one way to authenticate, not both "
+                                 "(check the INSIGHT_TOKEN, INSIGHT_CLIENT_ID and INSIGHT_SECRET variables too)")
+    if not opts["token"] and not key_pair:
+        raise InsightConfigError("client_id/secret or token: missing; give an API key pair or a bearer token")
+    if key_pair and not (opts["client_id"] and opts["secret"]):
+        missing = "secret" if opts["client_id"] else "client_id"
+        raise InsightConfigError("%s: missing; client_id and secret go together" % missing)
+    if opts["auth_url"] and opts["token"]:
+        raise InsightConfigError("auth_url: only used with client_id and secret, not with token")
+
+    opts["validate_certs"] = True if opts["validate_certs"] is None else _boolean(opts["validate_certs"], "validate_certs")
+    opts["timeout"] = DEFAULT_TIMEOUT if opts["timeout"] is None else _number(opts["timeout"], "timeout", float)
+    if opts["timeout"] <= 0:
+        raise InsightConfigError("timeout: must be greater than 0 seconds, got %s" % opts["timeout"])
+    opts["retries"] = DEFAULT_RETRIES if opts["retries"] is None else _number(opts["retries"], "retries", int)
+    if opts["retries"] < 0:
+        raise InsightConfigError("retries: must be 0 or more, got %s" % opts["retries"])
+    return opts
+
+
+def _boolean(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on", "y", "t"):
+        return True
+    if text in ("0", "false", "no", "off", "n", "f"):
+        return False
+    raise InsightConfigError("%s: %r is not a boolean" % (name, value))
+
+
+def _number(value: Any, name: str, kind: type) -> Any:
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise InsightConfigError("%s: %r is not a number" % (name, value)) from None
+
+
+def check_uuid(value: Optional[str], name: str) -> Optional[str]:
+    """Normalise a UUID option, or raise an error naming the option."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not _UUID_RE.match(text):
+        raise InsightConfigError("%s: %r is not a UUID" % (name, value))
+    return text.lower()

@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bearer tokens: exchanged from an API key pair (Insight or FICO Platform IAM), or given as is."""
+
+from __future__ import annotations
+
+import abc
+import threading
+import time
+from typing import Any, Callable, Optional, Tuple
+
+from ._errors import InsightError
+
+# Ask for the longest lifetime the server grants and renew this long before it runs out, like the vendor's client.
+TOKEN_MAX_AGE = 3600
+RENEW_MARGIN = 30.0
+
+# (method, url_or_path, json_body, kind, use_auth) -> parsed body; provided by the client so tokens share its session.
+Exchange = Callable[..., Any]
+
+
+class TokenSource(abc.ABC):
+    """Hands out a bearer token, renewing it when it is about to expire or was rejected."""
+
+    renewable = True
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._token: Optional[str] = None
+        self._expires = 0.0
+
+    def token(self, exchange: Exchange) -> str:
+        with self._lock:
+            if self._token is None or time.monotonic() >= self._expires - RENEW_MARGIN:
+                self._token, self._expires = self._fetch(exchange)
+            return self._token
+
+    def invalidate(self, rejected: str) -> bool:
+        """Forget a token the server rejected; True when a new one can be fetched."""
+        with self._lock:
+            if self._token == rejected:
+                self._token = None
+        return self.renewable
+
+    @abc.abstractmethod
+    def _fetch(self, exchange: Exchange) -> Tuple[str, float]:
+        """A new token and the monotonic time it expires at."""
+
+
+class KeyPairToken(TokenSource):
+    """`POST /api/authentication/token` with the key pair; the answer is the raw token as plain text."""
+
+    def __init__(self, client_id: str, secret: str, max_age: int = TOKEN_MAX_AGE) -> None:
+        super().__init__()
+        self._body = {"clientId": client_id, "secret": secret, "maxAge": max_age}
+        self._max_age = max_age
+
+    def _fetch(self, exchange: Exchange) -> Tuple[str, float]:
+        started = time.monotonic()
+        token = exchange("POST", "/api/authentication/token", self._body, "text", False)
+        token = (token or "").strip()
+        if not token:
+            raise InsightError("the server answered an empty token", "POST", "/api/authentication/token")
+        return token, started + self._max_age
+
+
+class IamToken(TokenSource):
+    """FICO Platform deployments: the IAM endpoint answers JSON with the token and its expiry in epoch milliseconds."""
+
+    def __init__(self, auth_url: str, client_id: str, secret: str) -> None:
+        super().__init__()
+        self._url = auth_url
+        self._body = {"clientId": client_id, "secret": secret}
+
+    def _fetch(self, exchange: Exchange) -> Tuple[str, float]:
+        started = time.monotonic()
+        answer = exchange("POST", self._url, self._body, "plain-json", False)
+        token = answer.get("accessToken") if isinstance(answer, dict) else None
+        if not token:
+            raise InsightError("the IAM answer has no accessToken", "POST", self._url)
+        expiry_ms = answer.get("expiryTimestamp")
+        lifetime = TOKEN_MAX_AGE
+        if isinstance(expiry_ms, (int, float)):
+            lifetime = max(0.0, expiry_ms / 1000.0 - time.time())
+        return str(token), started + lifetime
+
+
+class StaticToken(TokenSource):
+    """A pre-issued bearer token: it cannot be renewed, so a 401 is final."""
+
+    renewable = False
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._static = token
+
+    def _fetch(self, exchange: Exchange) -> Tuple[str, float]:
+        return self._static, float("inf")

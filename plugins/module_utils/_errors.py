@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Exceptions of the Insight client and the parsing of Insight's error envelope."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional
+
+SNIPPET_LENGTH = 120
+
+# The server JavaScript-escapes `message` fields before JSON-encoding them, so after json.loads one layer remains.
+_JS_ESCAPES = {"'": "'", '"': '"', "\\": "\\", "/": "/", "b": "\b", "t": "\t", "n": "\n", "r": "\r", "f": "\f"}
+_JS_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
+
+
+def js_unescape(text: Optional[str]) -> Optional[str]:
+    """Undo the server's JavaScript escaping of a message field."""
+    if not text or "\\" not in text:
+        return text
+
+    def repl(match: "re.Match[str]") -> str:
+        seq = match.group(1)
+        if len(seq) == 5 and seq[0] == "u":
+            return chr(int(seq[1:], 16))
+        return _JS_ESCAPES.get(seq, match.group(0))
+
+    return _JS_ESCAPE_RE.sub(repl, text)
+
+
+def snippet(text: str) -> str:
+    """A short, single-line excerpt of an unexpected body, for error messages."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SNIPPET_LENGTH else flat[:SNIPPET_LENGTH] + "..."
+
+
+class InsightError(Exception):
+    """Base of every error the client raises; `str()` is the one line shown to users."""
+
+    # Set on errors after which the server may or may not have acted (lost answers): callers re-read before retrying.
+    retryable = False
+    # The server's Retry-After header, when it sent one.
+    retry_after: Optional[str] = None
+
+    def __init__(self, message: str, method: str = "", path: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+    def prefix(self) -> str:
+        return "%s %s: " % (self.method, self.path) if self.method else ""
+
+    def to_line(self) -> str:
+        return self.prefix() + str(self.args[0])
+
+    def __str__(self) -> str:
+        return self.to_line()
+
+    def result(self) -> Dict[str, Any]:
+        """Extra keys returned beside `msg` by modules, for debugging."""
+        return {}
+
+
+class InsightConfigError(InsightError):
+    """Invalid connection or module options, detected before any call."""
+
+
+class InsightTransportError(InsightError):
+    """The server could not be reached or answered something that is not the Insight API."""
+
+
+class InsightHTTPError(InsightError):
+    """A non-2xx answer, carrying the fields of Insight's error envelope."""
+
+    def __init__(self, method: str, path: str, status: int, reason: str = "", envelope: Optional[Dict[str, Any]] = None,
+                 body_snippet: str = "", content_type: str = "") -> None:
+        self.status = status
+        self.reason = reason
+        self.envelope = envelope
+        self.body_snippet = body_snippet
+        self.content_type = content_type
+        error = (envelope or {}).get("error") if isinstance(envelope, dict) else None
+        error = error if isinstance(error, dict) else {}
+        self.code: Optional[str] = error.get("code")
+        innermost = error
+        chain = [error]
+        while isinstance(innermost.get("innerError"), dict):
+            innermost = innermost["innerError"]
+            chain.append(innermost)
+        self.inner_code: Optional[str] = innermost.get("code") if innermost is not error else None
+        self.message = self._best_message(chain)
+        self.details: List[Dict[str, Any]] = [d for d in error.get("details") or [] if isinstance(d, dict)]
+        self.targets: List[str] = [str(d["target"]) for d in self.details if d.get("target")]
+        self.trace_id: Optional[str] = error.get("traceId")
+        super().__init__(self._describe(), method, path)
+
+    @staticmethod
+    def _best_message(chain: List[Dict[str, Any]]) -> Optional[str]:
+        # The most specific human text wins: innermost message, then its desc, then outwards.
+        for err in reversed(chain):
+            for key in ("message", "desc"):
+                if err.get(key):
+                    return js_unescape(str(err[key]))
+        return None
+
+    def _describe(self) -> str:
+        head = "%d %s" % (self.status, self.inner_code or self.code or self.reason or "")
+        head = head.rstrip()
+        if self.envelope is None:
+            what = "no Insight error envelope"
+            if self.content_type:
+                what += " (%s)" % self.content_type
+            if self.body_snippet:
+                return "%s: %s: %s" % (head, what, self.body_snippet)
+            return "%s: %s, empty body" % (head, what)
+        detail_messages = [js_unescape(str(d["message"])) for d in self.details if d.get("message")]
+        text = self.message or ""
+        extra = [m for m in detail_messages if m and m != text]
+        if extra:
+            text = "%s: %s" % (text, "; ".join(extra)) if text else "; ".join(extra)
+        notes = []
+        if self.targets:
+            notes.append("field: %s" % ", ".join(self.targets))
+        if self.trace_id:
+            notes.append("trace %s" % self.trace_id)
+        tail = " (%s)" % ", ".join(notes) if notes else ""
+        return "%s: %s%s" % (head, text, tail) if text else head + tail
+
+    def result(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"status": self.status}
+        if self.envelope is not None:
+            out["error"] = self.envelope
+        return out

@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Jobs: their statuses, their snake_case shape, and the one job filter shared by modules and the inventory."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
+
+from ._args import check_uuid
+from ._errors import InsightConfigError
+
+STATUSES = ("QUEUED", "EXECUTING", "COMPLETING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED", "DELETING",
+            "DELETED", "INACTIVE")
+FINISHED = frozenset(("COMPLETED", "FAILED", "CANCELLED", "DELETED"))
+# Jobs in these states need no cancelling: they are finished or already on their way out.
+NOT_CANCELLABLE = FINISHED | {"CANCELLING", "DELETING"}
+
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])([A-Z])")
+_AGE_RE = re.compile(r"^\s*(?:(\d+)\s*w)?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.IGNORECASE)
+
+
+def snake(name: str) -> str:
+    return _CAMEL_RE.sub(r"_\1", name).lower()
+
+
+def snake_keys(value: Any) -> Any:
+    """A deep copy of a JSON value with every object key in snake_case."""
+    if isinstance(value, dict):
+        return {snake(str(key)): snake_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [snake_keys(item) for item in value]
+    return value
+
+
+def normalize_job(job: Mapping[str, Any]) -> Dict[str, Any]:
+    return snake_keys(dict(job))
+
+
+def count_by_status(jobs: Iterable[Mapping[str, Any]]) -> Dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for job in jobs:
+        status = job.get("status")
+        if status is not None:
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def now_utc() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def parse_timestamp(text: Optional[str]) -> Optional[datetime.datetime]:
+    """An ISO 8601 timestamp as the server writes it (`Z` or an offset); naive values are taken as UTC."""
+    if not text:
+        return None
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    # Python < 3.11 accepts only 0, 3 or 6 fraction digits.
+    value = re.sub(r"(\.\d{1,6})\d*", lambda m: m.group(1).ljust(7, "0"), value)
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+
+
+def parse_moment(value: Any, name: str, now: Optional[datetime.datetime] = None) -> Optional[datetime.datetime]:
+    """An option that is an age (`6h`, `30m`, `1d12h`: that long before now) or a timestamp."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    match = _AGE_RE.match(text)
+    if match and any(match.groups()):
+        weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+        delta = datetime.timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+        return (now or now_utc()) - delta
+    moment = parse_timestamp(text)
+    if moment is None:
+        raise InsightConfigError("%s: %r is neither an age such as 6h, 30m or 1d12h nor an ISO 8601 timestamp" % (name, value))
+    return moment
+
+
+def _ref_matches(ref: Any, wanted: Sequence[str]) -> bool:
+    if not isinstance(ref, Mapping):
+        return False
+    return any(str(ref.get(key)) in wanted for key in ("id", "name", "username") if ref.get(key) is not None)
+
+
+class JobFilter:
+    """Client-side selection of jobs (snake_case dicts). Options that are None select everything."""
+
+    def __init__(self, status: Optional[Sequence[str]] = None, app: Optional[Sequence[str]] = None,
+                 owner: Optional[Sequence[str]] = None, execution_mode: Optional[Sequence[str]] = None,
+                 scenario_id: Optional[Sequence[str]] = None,
+                 created_before: Optional[datetime.datetime] = None,
+                 created_after: Optional[datetime.datetime] = None) -> None:
+        self.status = _upper_set(status, "status")
+        self.app = _as_list(app)
+        self.owner = _as_list(owner)
+        self.execution_mode = [m.upper() for m in _as_list(execution_mode) or []] or None
+        self.scenario_id = [check_uuid(s, "scenario_id") for s in _as_list(scenario_id) or []] or None
+        self.created_before = created_before
+        self.created_after = created_after
+
+    @classmethod
+    def from_options(cls, params: Mapping[str, Any], now: Optional[datetime.datetime] = None) -> "JobFilter":
+        """Build from module or plugin options; `older_than` is the cancel module's name for `created_before`."""
+        before = params.get("created_before", params.get("older_than"))
+        name = "created_before" if params.get("created_before") is not None else "older_than"
+        return cls(status=params.get("status"), app=params.get("app"), owner=params.get("owner"),
+                   execution_mode=params.get("execution_mode"), scenario_id=params.get("scenario_id"),
+                   created_before=parse_moment(before, name, now),
+                   created_after=parse_moment(params.get("created_after"), "created_after", now))
+
+    def server_params(self) -> Dict[str, Any]:
+        """The part of the filter the server applies itself (one scenario)."""
+        if self.scenario_id and len(self.scenario_id) == 1:
+            return {"scenarioId": self.scenario_id[0]}
+        return {}
+
+    def matches(self, job: Mapping[str, Any]) -> bool:
+        if self.status is not None and job.get("status") not in self.status:
+            return False
+        if self.app is not None and not _ref_matches(job.get("app"), self.app):
+            return False
+        if self.owner is not None and not _ref_matches(job.get("owner"), self.owner):
+            return False
+        if self.execution_mode is not None:
+            mode = job.get("execution_mode")
+            mode_name = mode.get("name") if isinstance(mode, Mapping) else mode
+            if str(mode_name or "").upper() not in self.execution_mode:
+                return False
+        if self.scenario_id is not None:
+            scenario = job.get("scenario")
+            if not isinstance(scenario, Mapping) or scenario.get("id") not in self.scenario_id:
+                return False
+        if self.created_before is not None or self.created_after is not None:
+            created = parse_timestamp(job.get("created"))
+            if created is None:
+                return False
+            if self.created_before is not None and created >= self.created_before:
+                return False
+            if self.created_after is not None and created <= self.created_after:
+                return False
+        return True
+
+    def select(self, jobs: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+        return (job for job in jobs if self.matches(job))
+
+
+def _as_list(value: Any) -> Optional[List[str]]:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, set)):
+        return [str(v) for v in value] or None
+    return [str(value)]
+
+
+def _upper_set(value: Any, name: str) -> Optional[frozenset]:
+    items = _as_list(value)
+    if items is None:
+        return None
+    wanted = frozenset(v.strip().upper() for v in items)
+    unknown = sorted(wanted - set(STATUSES))
+    if unknown:
+        raise InsightConfigError("%s: unknown job status %s; valid: %s" % (name, ", ".join(unknown), ", ".join(STATUSES)))
+    return wanted
+
+
+def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4) -> List[Dict[str, Any]]:
+    """Every job the server lists (one paging pass), normalised, then filtered client-side."""
+    params: Dict[str, Any] = dict(job_filter.server_params())
+    params["includeFinished"] = bool(include_finished)
+    jobs = (normalize_job(job) for job in client.paged("/api/jobs", params=params, concurrent=concurrent))
+    return [job for job in job_filter.select(jobs)]
+
+
+def resolve_apps(client: Any, wanted: Optional[Sequence[str]], option: str = "app") -> Optional[List[str]]:
+    """Check that every app named (by name or id) exists; returns the ids, or raises naming the option."""
+    if not wanted:
+        return None
+    apps = list(client.paged("/api/apps"))
+    ids = []
+    for item in wanted:
+        found = [a for a in apps if item in (a.get("id"), a.get("name"))]
+        if not found:
+            raise InsightConfigError("%s: no app named or with id %r on the server" % (option, item))
+        ids.extend(a["id"] for a in found)
+    return ids

@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module flavour of the client: errors end the task through fail_json, as one line plus the raw envelope."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, NoReturn, Optional
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ._args import connection_argument_spec, validate_connection
+from ._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, InsightClient
+from ._errors import InsightError
+
+
+class InsightModule(AnsibleModule):
+    """An AnsibleModule with the connection options and a lazily built, shared InsightClient."""
+
+    def __init__(self, argument_spec: Dict[str, Any], pool_size: int = 10, **kwargs: Any) -> None:
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, **kwargs)
+        self._pool_size = pool_size
+        self._client: Optional[InsightClient] = None
+        try:
+            validate_connection(self.params)
+        except InsightError as exc:
+            self.fail_error(exc)
+
+    @property
+    def client(self) -> InsightClient:
+        if self._client is None:
+            if not HAS_REQUESTS:
+                self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+            try:
+                self._client = InsightClient(self.params, warn=self.warn, pool_size=self._pool_size)
+            except InsightError as exc:
+                self.fail_error(exc)
+        return self._client
+
+    def fail_error(self, exc: InsightError, **result: Any) -> NoReturn:
+        merged = dict(exc.result())
+        merged.update(result)
+        self.fail_json(msg=exc.to_line(), **merged)
+
+    def run(self, main: Callable[["InsightModule"], Dict[str, Any]]) -> NoReturn:
+        """Run the module's logic; any InsightError becomes one clear failure line, never a traceback."""
+        try:
+            result = main(self)
+        except InsightError as exc:
+            self.fail_error(exc)
+        self.exit_json(**result)
