@@ -142,7 +142,7 @@ gate_build() {
     (cd "$COPY" && ansible-galaxy collection build --output-path "$DIST")
     local tarball
     tarball=$(tarball_path)
-    ansible-galaxy collection install --offline -p "$INSTALL" "$tarball"
+    ANSIBLE_COLLECTIONS_PATH=$INSTALL ansible-galaxy collection install --offline -p "$INSTALL" "$tarball"
     "$VENV/bin/python" "$CI/check_tarball.py" "$tarball" "$COPY"
     ANSIBLE_COLLECTIONS_PATH=$INSTALL "$CI/ansible_doc_all.sh" "$tarball"
 }
