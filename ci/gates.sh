@@ -174,13 +174,25 @@ gate_docs_site() {
 }
 
 gate_ee() {
-    local context=$BUILD/ee
+    local context=$BUILD/ee definition=$COPY/execution-environment.yml
     rm -rf "$context"
-    ansible-builder create --file "$ROOT/meta/execution-environment.yml" --context "$context" \
-        --output-filename Containerfile -v 1
+    # dependencies.python is relative to the collection root (where ansible-builder's introspection looks for it in
+    # an installed collection); ansible-builder create resolves it next to the definition file, so put a copy there.
+    cp "$COPY/meta/execution-environment.yml" "$definition"
+    ansible-builder create --file "$definition" --context "$context" --output-filename Containerfile -v 1
+    rm -f "$definition"
     test -s "$context/Containerfile"
     # The collection's Python requirements must reach the image build.
-    grep -rqx 'requests' "$context/_build" || grep -rq '^requests' "$context/_build"
+    if ! grep -rqs '^requests' "$context/_build"; then
+        echo "requests is missing from the generated context's Python requirements"
+        return 1
+    fi
+    # The same file must work when another execution environment includes this collection.
+    ansible-builder introspect "$COLLECTIONS" | tee "$BUILD/ee-introspect.txt"
+    if ! grep -q 'requests.*from collection xpress.insight' "$BUILD/ee-introspect.txt"; then
+        echo "ansible-builder introspect does not see the collection's Python requirements"
+        return 1
+    fi
     echo "execution environment context in $context (building the image needs a container engine)"
 }
 
