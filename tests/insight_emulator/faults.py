@@ -1,0 +1,90 @@
+"""Fault injection rules: latency, replaced statuses, dropped connections, before or after the change."""
+from __future__ import annotations
+
+import random
+import threading
+from typing import Any, Dict, List, Optional
+
+KINDS = ("status", "drop", "latency")
+
+
+class FaultRule:
+    def __init__(self, spec: Dict[str, Any]) -> None:
+        unknown = set(spec) - {"route", "kind", "status", "retry_after", "body", "rate", "count", "when", "delay",
+                               "seed", "partial"}
+        if unknown:
+            raise ValueError("unknown fault rule keys: %s" % ", ".join(sorted(unknown)))
+        self.route = str(spec.get("route", "*"))
+        self.kind = spec.get("kind", "status")
+        if self.kind not in KINDS:
+            raise ValueError("fault kind must be one of %s" % ", ".join(KINDS))
+        self.status = int(spec.get("status", 503))
+        if self.kind == "status" and not 400 <= self.status <= 599:
+            raise ValueError("a status fault needs a 4xx or 5xx status")
+        # 429 and 503 tell the client when to come back unless the rule says otherwise.
+        default_retry = 1 if self.status in (429, 503) else None
+        self.retry_after: Optional[Any] = spec.get("retry_after", default_retry)
+        self.body = spec.get("body", "html" if self.status == 502 else "envelope")
+        if self.body not in ("html", "empty", "envelope"):
+            raise ValueError("fault body must be html, empty or envelope")
+        self.rate = float(spec.get("rate", 1.0))
+        count = spec.get("count")
+        self.remaining: Optional[int] = None if count is None else int(count)
+        self.when = spec.get("when", "before")
+        if self.when not in ("before", "after"):
+            raise ValueError("fault when must be before or after")
+        self.delay = float(spec.get("delay", 1.0 if self.kind == "latency" else 0.0))
+        self.partial = bool(spec.get("partial", False))
+        self.seed = spec.get("seed", 0)
+        self.rng = random.Random(self.seed)
+        self.fired = 0
+        self.spec = dict(spec)
+
+    def matches(self, route: str) -> bool:
+        return self.route in ("*", route)
+
+    def fire(self) -> bool:
+        """Whether the rule applies to this matching request; consumes one of ``count``."""
+        if self.remaining is not None and self.remaining <= 0:
+            return False
+        if self.rate < 1.0 and self.rng.random() >= self.rate:
+            return False
+        if self.remaining is not None:
+            self.remaining -= 1
+        self.fired += 1
+        return True
+
+    def describe(self) -> Dict[str, Any]:
+        return dict(self.spec, fired=self.fired, remaining=self.remaining)
+
+
+class FaultSet:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.rules: List[FaultRule] = []
+
+    def add(self, specs: List[Dict[str, Any]]) -> None:
+        rules = [FaultRule(spec) for spec in specs]
+        with self._lock:
+            self.rules.extend(rules)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.rules = []
+
+    def pick(self, route: str) -> List[FaultRule]:
+        """The rules that fire for this request: every latency rule, then at most one status or drop rule."""
+        if not self.rules:
+            return []
+        chosen: List[FaultRule] = []
+        terminal = False
+        with self._lock:
+            for rule in self.rules:
+                if not rule.matches(route):
+                    continue
+                if rule.kind != "latency" and terminal:
+                    continue
+                if rule.fire():
+                    chosen.append(rule)
+                    terminal = terminal or rule.kind != "latency"
+        return chosen

@@ -1,0 +1,51 @@
+"""Spring-style page objects and the strict parsing of ``page`` and ``size``."""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+
+from insight_emulator.errors import bad_request
+
+DEFAULT_SIZE = 20
+
+
+def _integer(query: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    raw = query.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip(), 10)
+    except ValueError:
+        raise bad_request(name, "Parameter %s must be an integer" % name) from None
+    if value < minimum or value > 2 ** 31 - 1:
+        raise bad_request(name, "Parameter %s must be at least %d" % (name, minimum))
+    return value
+
+
+def page_params(query: Mapping[str, str], cap: int) -> Tuple[int, int]:
+    """``(page, size)`` from the query; the server silently caps ``size`` and answers with its own."""
+    page = _integer(query, "page", 0, 0)
+    size = _integer(query, "size", DEFAULT_SIZE, 1)
+    return page, min(size, cap)
+
+
+def make_page(items: List[Any], page: int, size: int, sorted_: bool,
+              render: Optional[Callable[[Any], Any]] = None) -> Dict[str, Any]:
+    """One page of ``items``; only the items on the page are rendered, so large lists stay cheap."""
+    total = len(items)
+    start = page * size
+    content = items[start:start + size]
+    if render is not None:
+        content = [render(item) for item in content]
+    total_pages = (total + size - 1) // size
+    return {
+        "content": content,
+        "first": page == 0,
+        "last": page >= total_pages - 1,
+        "number": page,
+        "numberOfElements": len(content),
+        "size": size,
+        # The reference pages define ``empty`` as "there are no results", so it follows the content.
+        "sort": {"empty": not content, "sorted": sorted_, "unsorted": not sorted_},
+        "totalElements": total,
+        "totalPages": total_pages,
+    }

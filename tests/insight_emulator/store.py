@@ -1,0 +1,237 @@
+"""The whole emulated server state behind one lock: users, apps, the folder tree, jobs, tokens, counters, log."""
+from __future__ import annotations
+
+import collections
+import threading
+from typing import Any, Deque, Dict, Iterator, List, Optional
+
+from insight_emulator import lifecycle
+from insight_emulator.clock import JobClock
+from insight_emulator.errors import invalid
+from insight_emulator.faults import FaultSet
+from insight_emulator.model import FINISHED, FULL, App, Job, Node, User, make_id
+
+LOG_LIMIT = 10000
+_WHITE = " \t\n\x0b\f\r"
+
+
+class Config:
+    """Settings that the CLI sets at start and ``POST /_emulator/config`` changes at run time."""
+
+    KEYS = ("token_lifetime", "page_size_cap", "cancel_delay", "job_history_limit")
+
+    def __init__(self, token_lifetime: float = 3600, page_size_cap: int = 100, cancel_delay: float = 2.0,
+                 job_history_limit: int = 5000) -> None:
+        self.token_lifetime = token_lifetime
+        self.page_size_cap = page_size_cap
+        self.cancel_delay = cancel_delay
+        self.job_history_limit = job_history_limit
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {key: getattr(self, key) for key in self.KEYS}
+
+    def copy(self) -> "Config":
+        return Config(**self.as_dict())
+
+
+def check_name(value: Any, target: str = "name") -> str:
+    """The server's name rules: 1 to 255 characters, no control characters, no white space at either end."""
+    if not isinstance(value, str) or not value:
+        raise invalid(target, "The %s must be a non-empty string" % target)
+    if len(value) > 255:
+        raise invalid(target, "The %s must be at most 255 characters long" % target)
+    if any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in value):
+        raise invalid(target, "The %s \"%s\" must not contain control characters" % (target, value.encode("unicode_escape").decode("ascii")))
+    if value[0] in _WHITE or value[-1] in _WHITE:
+        raise invalid(target, "The %s \"%s\" must not start or end with white space" % (target, value))
+    return value
+
+
+class Store:
+    def __init__(self, config: Config, clock_speed: float = 1.0, paused: bool = False) -> None:
+        self.lock = threading.RLock()
+        self.startup_config = config.copy()
+        self.startup_clock = (clock_speed, paused)
+        self.config = config.copy()
+        self.clock = JobClock(clock_speed, paused)
+        self.users: Dict[str, User] = {}
+        self.apps: Dict[str, App] = {}
+        self.nodes: Dict[str, Node] = {}
+        self.children: Dict[str, Dict[str, None]] = {}
+        self.jobs: Dict[str, Job] = {}
+        self.tokens: Dict[str, Any] = {}
+        self.faults = FaultSet()
+        self.log: Deque[Dict[str, Any]] = collections.deque(maxlen=LOG_LIMIT)
+        self.counters: Dict[str, Any] = {}
+        self.next_due: Optional[float] = None
+        self.sequence = 0
+        self.reset_counters()
+
+    # -- whole-state operations ------------------------------------------------------------------------------
+    def clear(self) -> None:
+        """Empty state, startup config and clock, no counters, faults, tokens or log."""
+        self.config = self.startup_config.copy()
+        self.clock = JobClock(*self.startup_clock)
+        self.users.clear()
+        self.apps.clear()
+        self.nodes.clear()
+        self.children.clear()
+        self.jobs.clear()
+        self.tokens.clear()
+        self.faults.clear()
+        self.log.clear()
+        self.next_due = None
+        self.sequence = 0
+        self.reset_counters()
+
+    def reset_counters(self) -> None:
+        self.counters = {"total": 0, "writes": 0, "by_route": {}, "by_method": {}}
+
+    def count(self, method: str, route: str) -> None:
+        counters = self.counters
+        counters["total"] += 1
+        if method in ("POST", "PATCH", "DELETE") and route != "POST /api/authentication/token":
+            counters["writes"] += 1
+        counters["by_route"][route] = counters["by_route"].get(route, 0) + 1
+        counters["by_method"][method] = counters["by_method"].get(method, 0) + 1
+
+    def new_id(self, kind: str) -> str:
+        """Ids for objects created at run time: deterministic for a given sequence of calls after a reset."""
+        self.sequence += 1
+        return make_id("runtime-" + kind, str(self.sequence))
+
+    # -- users -----------------------------------------------------------------------------------------------
+    def user_by_name(self, username: str) -> Optional[User]:
+        for user in self.users.values():
+            if user.username == username:
+                return user
+        return None
+
+    def default_owner(self) -> User:
+        for user in self.users.values():
+            if user.role == FULL:
+                return user
+        raise ValueError("the seed needs at least one full user to own folders and jobs")
+
+    # -- the tree --------------------------------------------------------------------------------------------
+    def add_app(self, app: App) -> None:
+        self.apps[app.id] = app
+        self.children.setdefault(app.id, {})
+
+    def add_node(self, node: Node) -> None:
+        self.nodes[node.id] = node
+        self.children.setdefault(node.container, {})[node.id] = None
+        if node.kind == "FOLDER":
+            self.children.setdefault(node.id, {})
+
+    def sibling_names(self, container: str, exclude: Optional[str] = None) -> Dict[str, None]:
+        return {self.nodes[i].name: None for i in self.children.get(container, {}) if i != exclude}
+
+    def unique_name(self, container: str, name: str, exclude: Optional[str] = None) -> str:
+        """The server appends `` (n)`` instead of failing when a sibling (folder or scenario) has the name."""
+        taken = self.sibling_names(container, exclude)
+        if name not in taken:
+            return name
+        number = 1
+        while "%s (%d)" % (name, number) in taken:
+            number += 1
+        return "%s (%d)" % (name, number)
+
+    def ancestors(self, node: Node) -> Iterator[Node]:
+        """The node itself, then each parent folder up to the app root."""
+        current: Optional[Node] = node
+        while current is not None:
+            yield current
+            current = self.nodes.get(current.parent_id) if current.parent_id else None
+
+    def path(self, node: Node) -> str:
+        names = [n.name for n in self.ancestors(node)]
+        names.append(self.apps[node.app_id].name)
+        return "/" + "/".join(reversed(names))
+
+    def visible(self, node: Node, user: User) -> bool:
+        """PRIVATE items of another user, and everything below them, do not exist for this user."""
+        for item in self.ancestors(node):
+            if item.share_status == "PRIVATE" and item.owner_id != user.id:
+                return False
+        return True
+
+    def writable(self, node: Node, user: User) -> bool:
+        """Write access: a full user, and the item is not READONLY unless the user owns it."""
+        if user.role != FULL:
+            return False
+        return node.share_status != "READONLY" or node.owner_id == user.id
+
+    def descendants(self, node: Node) -> List[Node]:
+        found: List[Node] = []
+        stack = [node.id]
+        while stack:
+            for child_id in self.children.get(stack.pop(), {}):
+                child = self.nodes[child_id]
+                found.append(child)
+                if child.kind == "FOLDER":
+                    stack.append(child.id)
+        return found
+
+    def remove_node(self, node: Node) -> None:
+        """Recursive delete of a folder (or a scenario) and everything below it."""
+        for item in [node] + self.descendants(node):
+            self.nodes.pop(item.id, None)
+            self.children.pop(item.id, None)
+        self.children.get(node.container, {}).pop(node.id, None)
+
+    def move_node(self, node: Node, parent_id: Optional[str]) -> None:
+        self.children[node.container].pop(node.id, None)
+        node.parent_id = parent_id
+        node.name = self.unique_name(node.container, node.name)
+        self.children.setdefault(node.container, {})[node.id] = None
+
+    def lookup_path(self, path: str) -> Any:
+        """The app, folder or scenario at a repository path, or None."""
+        parts = [p for p in path.split("/") if p]
+        if not parts:
+            return None
+        app = next((a for a in self.apps.values() if a.name == parts[0]), None)
+        if app is None:
+            return None
+        container: str = app.id
+        found: Any = app
+        for part in parts[1:]:
+            found = next((self.nodes[i] for i in self.children.get(container, {}) if self.nodes[i].name == part), None)
+            if found is None:
+                return None
+            container = found.id
+        return found
+
+    # -- jobs ------------------------------------------------------------------------------------------------
+    def advance(self) -> None:
+        """Bring every job up to the job clock. Cheap when nothing is due (a paused clock, the common case)."""
+        now = self.clock.now()
+        if self.next_due is None or now < self.next_due:
+            return
+        next_due: Optional[float] = None
+        finished_any = False
+        for job in self.jobs.values():
+            if job.due is None:
+                continue
+            if job.due <= now:
+                lifecycle.advance(job, now, self)
+                finished_any = finished_any or job.status in FINISHED
+            if job.due is not None and (next_due is None or job.due < next_due):
+                next_due = job.due
+        self.next_due = next_due
+        if finished_any:
+            self.trim_history()
+
+    def schedule(self, due: Optional[float]) -> None:
+        if due is not None and (self.next_due is None or due < self.next_due):
+            self.next_due = due
+
+    def trim_history(self) -> None:
+        """The server keeps only the most recently finished jobs."""
+        done = [job for job in self.jobs.values() if job.status in FINISHED]
+        excess = len(done) - self.config.job_history_limit
+        if excess > 0:
+            done.sort(key=lambda j: (j.finished or 0.0, j.id))
+            for job in done[:excess]:
+                del self.jobs[job.id]
