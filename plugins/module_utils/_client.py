@@ -116,10 +116,12 @@ class InsightClient:
         self._count_lock = threading.Lock()
 
     def _configure_tls(self) -> None:
+        # Passed on every call: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session-wide setting.
+        self._verify: Any = True
         if self.options["ca_path"]:
-            self.session.verify = self.options["ca_path"]
+            self._verify = self.options["ca_path"]
         elif not self.options["validate_certs"]:
-            self.session.verify = False
+            self._verify = False
             disable_warnings(InsecureRequestWarning)
             if self.base_url.lower().startswith("https:"):
                 self._warn("validate_certs is false: the server's TLS certificate is not verified")
@@ -184,7 +186,7 @@ class InsightClient:
             self.request_count += 1
         try:
             return self.session.request(method, url, params=_query(params), data=data, headers=headers,
-                                        timeout=self.timeout, allow_redirects=False)
+                                        timeout=self.timeout, allow_redirects=False, verify=self._verify)
         except requests.exceptions.SSLError as exc:
             raise InsightTransportError(
                 "TLS error talking to %s: %s; set ca_path to the CA that signed the server's certificate"

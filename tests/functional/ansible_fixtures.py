@@ -166,3 +166,31 @@ def run_inventory(collection_root: Path, tmp_path: Path, insight_env: Dict[str, 
         return proc.stdout
 
     return run
+
+
+@pytest.fixture(scope="session")
+def client_module(collection_root: Path) -> Any:
+    """The collection's client package, imported from the same tree ansible-playbook uses."""
+    if str(collection_root) not in sys.path:
+        sys.path.insert(0, str(collection_root))
+    import importlib
+
+    return importlib.import_module("ansible_collections.xpress.insight.plugins.module_utils._client")
+
+
+@pytest.fixture
+def make_client(client_module: Any, request: pytest.FixtureRequest):
+    """make_client(user='alice', **options) -> InsightClient for the emulator of the `insight` fixture."""
+    control = request.getfixturevalue("insight")
+    warnings: List[str] = []
+
+    def make(user: Optional[str] = "alice", **options: Any) -> Any:
+        opts: Dict[str, Any] = {"url": control.url, "retries": 3, "timeout": 10}
+        if user:
+            opts.update(client_id=control.users[user]["client_id"], secret=control.users[user]["secret"])
+        opts.update(options)
+        client = client_module.InsightClient(opts, warn=warnings.append)
+        client.warnings = warnings
+        return client
+
+    return make
