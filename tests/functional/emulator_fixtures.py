@@ -5,11 +5,18 @@ job statuses and a cancelled job reads CANCELLING in the 202 answer and CANCELLE
 needs time to pass steps the clock (``insight.clock("step", seconds=...)``)."""
 from __future__ import annotations
 
+import os
+import sys
 from typing import Iterator
 
 import pytest
 
-from insight_emulator.control import Control, EmulatorProcess
+# `make` exports PYTHONPATH=tests; a bare `python -m pytest tests/functional` finds the emulator package here.
+_TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _TESTS_DIR not in sys.path:
+    sys.path.insert(0, _TESTS_DIR)
+
+from insight_emulator.control import Control, EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 EMULATOR_ARGS = ["--paused", "--cancel-delay", "0"]
 
