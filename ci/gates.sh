@@ -197,7 +197,7 @@ gate_ee() {
 }
 
 gate_runner() {
-    "$CI/runner_check.sh" "$(tarball_path)"
+    python "$CI/runner_check.py" "$(tarball_path)" "$BUILD/runner"
 }
 
 gate_newest() {
@@ -218,10 +218,10 @@ for name in "${selected[@]}"; do
 done
 
 run_gate prepare prepare_copy
+# importer, docs-site and runner work on the tarball of this tree: build it first when only they were asked for.
+if [[ " ${selected[*]} " =~ \ (importer|docs-site|runner)\  && ! " ${selected[*]} " == *" build "* ]]; then
+    run_gate build gate_build
+fi
 for name in "${selected[@]}"; do
-    # importer, docs-site and runner work on the tarball: build it when only those were asked for.
-    if [[ $name =~ ^(importer|docs-site|runner)$ && ! " ${selected[*]} " == *" build "* && ! -d $DIST ]]; then
-        run_gate build gate_build
-    fi
     run_gate "$name" "gate_${name//-/_}"
 done
