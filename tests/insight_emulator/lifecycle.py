@@ -84,7 +84,7 @@ def place_seeded(job: Job, status: str, now: float, cancel_delay: float) -> None
     elif status == "COMPLETING":
         job.due = now + job.complete_s
     elif status == "CANCELLING":
-        job.due = now + cancel_delay
+        job.due = now + max(cancel_delay, 1.0)  # a seeded status holds until the clock moves
     elif status in ("COMPLETED", "FAILED", "CANCELLED", "DELETED"):
         finished = job.finished if job.finished is not None else min(now, job.started + job.run_s)
         finish(job, "CANCELLED" if status == "DELETED" else status, finished)

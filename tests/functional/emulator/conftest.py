@@ -18,13 +18,14 @@ class Api:
         self.control = control
         self.session = requests.Session()
         self.session.headers["Content-Type"] = JSON_TYPE
-        if control.ca:
-            self.session.verify = control.ca
         if username is not None:
             self.session.headers["Authorization"] = "Bearer " + control.token(username, max_age)
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", 30)
+        if self.control.ca:
+            # Per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's verify.
+            kwargs.setdefault("verify", self.control.ca)
         return self.session.request(method, self.control.url + path, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
