@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure logic of folder modules: repository paths, the server's name rules, and the folder shape of results.
+
+Nothing here talks to the server, so every rule is checked before the first call and unit-tested alone."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from ._errors import InsightConfigError
+
+NAME_MAX = 255
+# The server's \S and \s are Java's: ASCII white space only.
+_WHITE = " \t\n\x0b\f\r"
+SHARE_STATUSES = ("PRIVATE", "READONLY", "FULLACCESS")
+
+
+def name_problem(name: Any) -> Optional[str]:
+    """Why the server would refuse `name` (422), or None when it is a valid folder name."""
+    if not isinstance(name, str) or not name:
+        return "is empty"
+    if len(name) > NAME_MAX:
+        return "is %d characters long; at most %d are allowed" % (len(name), NAME_MAX)
+    bad = [c for c in name if unicodedata.category(c) == "Cc"]
+    if bad:
+        return "contains the control character %r" % bad[0]
+    if name[0] in _WHITE or name[-1] in _WHITE:
+        return "starts or ends with white space"
+    return None
+
+
+def check_name(name: Any, option: str) -> str:
+    problem = name_problem(name)
+    if problem:
+        raise InsightConfigError("%s: the name %r %s" % (option, name, problem))
+    return name
+
+
+class RepoPath:
+    """A repository path `/App/A/B`: the app's name and the folder names below it (none for the app root)."""
+
+    __slots__ = ("app", "names")
+
+    def __init__(self, app: str, names: Sequence[str]) -> None:
+        self.app = app
+        self.names: Tuple[str, ...] = tuple(names)
+
+    @property
+    def text(self) -> str:
+        return "/" + "/".join((self.app,) + self.names)
+
+    @property
+    def depth(self) -> int:
+        return len(self.names)
+
+    def parent(self) -> "RepoPath":
+        return RepoPath(self.app, self.names[:-1])
+
+    def child(self, name: str) -> "RepoPath":
+        return RepoPath(self.app, self.names + (name,))
+
+    def is_within(self, other: "RepoPath") -> bool:
+        """True when self is other or lies below it (compared name by name, so `/A/B` is not within `/A/Bx`)."""
+        return self.app == other.app and self.names[:len(other.names)] == other.names
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RepoPath) and (self.app, self.names) == (other.app, other.names)
+
+    def __hash__(self) -> int:
+        return hash((self.app, self.names))
+
+    def __repr__(self) -> str:
+        return "RepoPath(%r)" % self.text
+
+
+def parse_path(value: Any, option: str = "path", allow_app_root: bool = False) -> RepoPath:
+    """Parse `/App/Folder/...`; every name is checked against the server's rules. Commas are plain characters."""
+    if not isinstance(value, str):
+        raise InsightConfigError("%s: %r is not a string; give a repository path such as /AppName/Folder" % (option, value))
+    text = value
+    if not text.startswith("/"):
+        raise InsightConfigError("%s: %r must start with / followed by the app's name, as in /AppName/Folder" % (option, value))
+    if len(text) > 1 and text.endswith("/") and not text.endswith("//"):
+        text = text[:-1]  # one trailing slash is harmless
+    parts = text[1:].split("/")
+    if not parts[0]:
+        raise InsightConfigError("%s: %r has no app name; give /AppName/Folder" % (option, value))
+    if "" in parts:
+        raise InsightConfigError("%s: %r contains an empty folder name (//)" % (option, value))
+    for index, part in enumerate(parts):
+        problem = name_problem(part)
+        if problem:
+            what = "app name" if index == 0 else "folder name"
+            raise InsightConfigError("%s: in %r the %s %r %s" % (option, value, what, part, problem))
+    if len(parts) == 1 and not allow_app_root:
+        raise InsightConfigError("%s: %r names the app %r, not a folder; give /%s/Folder" % (option, value, parts[0], parts[0]))
+    return RepoPath(parts[0], parts[1:])
+
+
+def parse_paths(value: Any, option: str = "path") -> Tuple[List[RepoPath], bool]:
+    """The `path` option: one string (never split, commas included) or a list of strings.
+
+    Returns the distinct paths, in the order given, and whether a single path was given."""
+    if isinstance(value, str):
+        return [parse_path(value, option)], True
+    if not isinstance(value, (list, tuple)):
+        raise InsightConfigError("%s: give a repository path or a list of them, not %s" % (option, type(value).__name__))
+    if not value:
+        raise InsightConfigError("%s: the list of paths is empty" % option)
+    seen: Dict[RepoPath, None] = {}
+    for index, item in enumerate(value):
+        seen.setdefault(parse_path(item, "%s[%d]" % (option, index)), None)
+    return list(seen), False
+
+
+def parents_first(paths: Sequence[RepoPath]) -> List[RepoPath]:
+    """Shallow paths before deep ones (stable), so parents are handled before their children."""
+    return sorted(paths, key=lambda p: p.depth)
+
+
+# -- shapes --------------------------------------------------------------------------------------------------------
+
+def _ref(value: Any, keys: Sequence[str] = ("id", "name")) -> Optional[Dict[str, Any]]:
+    if not isinstance(value, Mapping):
+        return None
+    out = {key: value.get(key) for key in keys}
+    if "objectType" in value and "object_type" in keys:
+        out["object_type"] = value.get("objectType")
+    return out
+
+
+def item_view(item: Mapping[str, Any], base_url: str, path: Optional[str] = None) -> Dict[str, Any]:
+    """A folder (or scenario) of the API as modules return it: snake_case keys, absolute url."""
+    url = item.get("url")
+    if isinstance(url, str) and url.startswith("/"):
+        url = base_url + url
+    return {
+        "id": item.get("id"),
+        "name": item.get("name"),
+        "path": item.get("path") or path,
+        "parent": _ref(item.get("parent"), ("id", "name", "object_type")),
+        "share_status": item.get("shareStatus"),
+        "owner": _ref(item.get("owner")),
+        "app": _ref(item.get("app")),
+        "url": url,
+    }
+
+
+def diff_view(view: Optional[Mapping[str, Any]], parent_path: Optional[str] = None) -> Dict[str, Any]:
+    """The fields of a folder shown in diff mode; {} for a folder that does not exist."""
+    if not view:
+        return {}
+    owner = view.get("owner") or {}
+    path = view.get("path") or ""
+    return {
+        "path": path,
+        "name": view.get("name"),
+        "share_status": view.get("share_status"),
+        "owner": owner.get("name") or owner.get("id"),
+        "parent": parent_path if parent_path is not None else (path.rsplit("/", 1)[0] if "/" in path[1:] else path),
+    }

@@ -1,0 +1,364 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The three states of insight_folder (present, absent, moved), computed the same way in check mode and for real."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from ._args import check_uuid
+from ._errors import InsightConfigError, InsightError
+from ._folder_paths import RepoPath, check_name, diff_view, item_view, parents_first, parse_path, parse_paths
+from ._folders import Item, Repository, is_folder, planned_folder
+
+SETTINGS = ("share_status", "owner", "cascade", "name")
+
+
+def validate_options(params: Mapping[str, Any]) -> Dict[str, Any]:
+    """Every check that needs no server, so bad input fails before the first call and changes nothing."""
+    state = params["state"]
+    opts: Dict[str, Any] = {"state": state, "paths": None, "single": True, "id": None}
+    if params.get("path") is not None:
+        opts["paths"], opts["single"] = parse_paths(params["path"])
+    elif params.get("id") is not None:
+        opts["id"] = check_uuid(params["id"], "id")
+    else:
+        raise InsightConfigError("path or id: give the folder's repository path or its id")
+    if params.get("name") is not None:
+        if opts["id"] is None:
+            raise InsightConfigError("name: renames the folder given by id; use it with id, not path")
+        opts["name"] = check_name(params["name"], "name")
+    if state != "present":
+        given = [key for key in SETTINGS if params.get(key) not in (None, False)]
+        if given:
+            raise InsightConfigError("%s: only used with state=present, not state=%s" % (", ".join(given), state))
+    if state != "moved" and (params.get("dest") is not None or params.get("dest_id") is not None):
+        raise InsightConfigError("dest, dest_id: only used with state=moved")
+    if state != "absent" and params.get("force"):
+        raise InsightConfigError("force: only used with state=absent")
+    if state == "moved":
+        if params.get("dest") is not None:
+            opts["dest"] = parse_path(params["dest"], "dest", allow_app_root=True)
+        elif params.get("dest_id") is not None:
+            opts["dest_id"] = check_uuid(params["dest_id"], "dest_id")
+        else:
+            raise InsightConfigError("dest or dest_id: state=moved needs the new parent folder (or /AppName for the app root)")
+    if params.get("cascade") and params.get("share_status") is None and params.get("owner") is None:
+        raise InsightConfigError("cascade: applies share_status and owner to the descendants; give at least one of them")
+    return opts
+
+
+def _path_of(item: Item) -> str:
+    return item.get("path") or ""
+
+
+def _parent_path(path: str) -> str:
+    return path.rsplit("/", 1)[0] if path.count("/") > 1 else path
+
+
+class FolderRun:
+    """One run of insight_folder: the lookups, the writes (skipped in check mode) and what to report."""
+
+    def __init__(self, repo: Repository, params: Mapping[str, Any], opts: Dict[str, Any], check_mode: bool,
+                 base_url: str) -> None:
+        self.repo = repo
+        self.params = params
+        self.opts = opts
+        self.check_mode = check_mode
+        self.base_url = base_url
+        self.created: List[str] = []
+        self.updated: List[str] = []
+        self.moved: List[str] = []
+        self.deleted: List[str] = []
+        self.diffs: List[Dict[str, Any]] = []
+        self._owner: Optional[Item] = None
+
+    # -- results ---------------------------------------------------------------------------------------------
+
+    def view(self, item: Optional[Item]) -> Optional[Dict[str, Any]]:
+        return item_view(item, self.base_url) if item else None
+
+    def note_diff(self, path: str, before: Optional[Item], after: Optional[Item]) -> None:
+        old, new = diff_view(self.view(before)), diff_view(self.view(after))
+        if old != new:
+            self.diffs.append({"before": old, "after": new, "before_header": path, "after_header": path})
+
+    def result(self, items: List[Optional[Item]]) -> Dict[str, Any]:
+        views = [self.view(item) for item in items]
+        out: Dict[str, Any] = {
+            "changed": bool(self.created or self.updated or self.moved or self.deleted),
+            "created": self.created, "updated": self.updated, "moved": self.moved, "deleted": self.deleted,
+        }
+        if self.opts["single"]:
+            out["folder"] = views[0]
+        else:
+            out["folders"] = views
+        out["diff"] = self.diffs
+        return out
+
+    def run(self) -> Dict[str, Any]:
+        state = self.opts["state"]
+        if state == "present":
+            return self.result(self.present())
+        if state == "absent":
+            return self.result(self.absent())
+        return self.result(self.moved_state())
+
+    # -- lookups ---------------------------------------------------------------------------------------------
+
+    def by_id(self) -> Optional[Item]:
+        return self.repo.folder(self.opts["id"])
+
+    def wanted_owner(self) -> Optional[Item]:
+        if self.params.get("owner") is None:
+            return None
+        if self._owner is None:
+            self._owner = self.repo.user(str(self.params["owner"]))
+        return self._owner
+
+    # -- state=present ---------------------------------------------------------------------------------------
+
+    def present(self) -> List[Optional[Item]]:
+        if self.opts["id"]:
+            folder = self.by_id()
+            if folder is None:
+                raise InsightError("id: there is no folder %s (or it is not visible to this user); folders are created "
+                                   "by path" % self.opts["id"])
+            if self.opts.get("name") is not None:
+                folder = self.rename(folder, self.opts["name"])
+            return [self.settle(folder, created=False)]
+        done: Dict[RepoPath, Item] = {}
+        for path in parents_first(self.opts["paths"]):
+            folder, created = self.ensure(path)
+            done[path] = self.settle(folder, created)
+        return [done[path] for path in self.opts["paths"]]
+
+    def ensure(self, path: RepoPath) -> Tuple[Item, bool]:
+        """mkdir -p: create every missing folder on the path, parents first; reuses this run's listings."""
+        app, chain, missing = self.repo.walk(path)
+        container = chain[-1] if chain else app
+        created = False
+        for index in range(missing, len(path.names)):
+            name = path.names[index]
+            sub = RepoPath(path.app, path.names[:index + 1])
+            if self.check_mode:
+                folder = planned_folder(name, container, app, sub, "FULLACCESS", self.caller_ref())
+                self.repo.remember_child(container, folder)
+                self.repo.known_empty(folder)
+                ours = True
+            else:
+                folder, ours = self.repo.create(container, name, sub)
+            if ours:
+                self.created.append(sub.text)
+                self.note_diff(sub.text, None, folder)
+            created = ours
+            container = folder
+        return container, created
+
+    def caller_ref(self) -> Item:
+        user = self.repo.current_user()
+        return {"id": user.get("id"), "name": user.get("name"), "objectType": "USER"}
+
+    def rename(self, folder: Item, name: str) -> Item:
+        if folder.get("name") == name:
+            return folder
+        parent = self.repo.container_of(folder)
+        clash = self.repo.child_named(parent, name)
+        if clash is not None and clash.get("id") != folder.get("id"):
+            raise InsightError("name: %s already holds an item named %r; the server would rename to a suffixed name "
+                               "instead" % (_parent_path(_path_of(folder)), name))
+        before = dict(folder)
+        if self.check_mode:
+            after = dict(folder, name=name, path=_parent_path(_path_of(folder)) + "/" + name)
+        else:
+            after = self.repo.update(folder["id"], {"name": name}, False, False)
+            if after.get("name") != name:
+                raise InsightError("name: the server renamed %s to %r because a sibling named %r appeared meanwhile"
+                                   % (_path_of(before), after.get("name"), name))
+        self.updated.append(_path_of(after))
+        self.note_diff(_path_of(after), before, after)
+        return after
+
+    def settle(self, folder: Item, created: bool) -> Item:
+        """Apply share_status and owner (and their cascade) where they differ; only fields the user set count."""
+        share = self.params.get("share_status")
+        owner = self.wanted_owner()
+        if share is None and owner is None:
+            return folder
+        cascade = bool(self.params.get("cascade"))
+        body: Dict[str, Any] = {}
+        if share is not None and folder.get("shareStatus") != share:
+            body["shareStatus"] = share
+        if owner is not None and (folder.get("owner") or {}).get("id") != owner["id"]:
+            body["owner"] = {"id": owner["id"], "objectType": "USER"}
+        below = []
+        if cascade and not folder.get("_planned"):
+            below = [item for item, _depth in self.repo.descendants(folder)]
+            if any(self._differs(item, share, owner) for item in below):
+                # The folder itself may already match: send its values again so the server cascades them.
+                if share is not None:
+                    body["shareStatus"] = share
+                if owner is not None:
+                    body["owner"] = {"id": owner["id"], "objectType": "USER"}
+        if not body:
+            return folder
+        before = dict(folder)
+        if self.check_mode:
+            after = dict(folder)
+            if "shareStatus" in body:
+                after["shareStatus"] = share
+            if owner is not None:
+                after["owner"] = {"id": owner["id"], "name": owner.get("name"), "objectType": "USER"}
+            elif share == "PRIVATE":
+                after["owner"] = self.caller_ref()  # the server makes the caller the owner of a folder made PRIVATE
+        else:
+            after = self.repo.update(folder["id"], body, cascade and owner is not None, cascade and share is not None)
+        folder.clear()
+        folder.update(after)  # listings hold this dict: later lookups in this run see the new values
+        if cascade:
+            for item in below:
+                if share is not None:
+                    item["shareStatus"] = share
+                if owner is not None:
+                    item["owner"] = dict(after.get("owner") or {})
+        path = _path_of(after)
+        if created:
+            # A folder made by this run: one entry in `created`, its diff shows the final settings.
+            for entry in self.diffs:
+                if entry["after_header"] == path:
+                    entry["after"] = diff_view(self.view(after))
+        else:
+            self.updated.append(path)
+            self.note_diff(path, before, after)
+        return folder
+
+    @staticmethod
+    def _differs(item: Item, share: Optional[str], owner: Optional[Item]) -> bool:
+        if share is not None and item.get("shareStatus") != share:
+            return True
+        return owner is not None and (item.get("owner") or {}).get("id") != owner["id"]
+
+    # -- state=absent ----------------------------------------------------------------------------------------
+
+    def absent(self) -> List[Optional[Item]]:
+        found: List[Optional[Item]] = []
+        if self.opts["id"]:
+            found.append(self.by_id())
+        else:
+            for path in self.opts["paths"]:
+                app, chain, missing = self.repo.walk(path)
+                found.append(chain[-1] if missing == len(path.names) and chain else None)
+        targets: List[Item] = []
+        for folder in sorted((f for f in found if f), key=lambda f: _path_of(f).count("/")):
+            inside = any(_path_of(folder).startswith(_path_of(t) + "/") or folder["id"] == t["id"] for t in targets)
+            if not inside:
+                targets.append(folder)
+        if not self.params.get("force"):
+            for folder in targets:
+                self.refuse_if_not_empty(folder)
+        for folder in sorted((f for f in found if f), key=lambda f: _path_of(f).count("/")):
+            if _path_of(folder) in self.deleted:
+                continue
+            if folder in targets and not self.check_mode:
+                self.repo.delete(folder["id"])
+            self.deleted.append(_path_of(folder))
+            self.note_diff(_path_of(folder), folder, None)
+        return [dict(f) if f else None for f in found]
+
+    def refuse_if_not_empty(self, folder: Item) -> None:
+        if not self.repo.children(folder):
+            return
+        below = self.repo.descendants(folder)
+        folders = sum(1 for item, _depth in below if is_folder(item))
+        scenarios = len(below) - folders
+        raise InsightError("%s holds %d folder(s) and %d scenario(s) (counting everything below it) that deleting it "
+                           "would remove; set force: true to delete it anyway. Nothing was deleted"
+                           % (_path_of(folder), folders, scenarios))
+
+    # -- state=moved -----------------------------------------------------------------------------------------
+
+    def destination(self) -> Tuple[Item, Optional[List[str]]]:
+        """The new parent, and the ids of it and its ancestors when known (to refuse moving a folder into itself)."""
+        dest: Optional[RepoPath] = self.opts.get("dest")
+        if dest is not None:
+            app, chain, missing = self.repo.walk(dest, "dest")
+            if missing < len(dest.names):
+                raise InsightError("dest: there is no folder %s (or it is not visible to this user)"
+                                   % RepoPath(dest.app, dest.names[:missing + 1]).text)
+            item = chain[-1] if chain else app
+            return item, [c["id"] for c in chain]
+        dest_id = self.opts["dest_id"]
+        folder = self.repo.folder(dest_id)
+        if folder is not None:
+            return folder, None
+        app = self.repo.app_by_id(dest_id)
+        if app is None:
+            raise InsightError("dest_id: there is no folder or app %s (or it is not visible to this user)" % dest_id)
+        return dict(app, path="/" + app["name"]), []
+
+    def moved_state(self) -> List[Optional[Item]]:
+        dest, dest_chain = self.destination()
+        dest_app = (dest.get("app") or {}).get("id") if dest.get("objectType") != "APP" else dest["id"]
+        dest_path = _path_of(dest) or "/" + dest.get("name", "")
+        out: List[Optional[Item]] = []
+        sources: List[Tuple[str, Optional[Item], Optional[RepoPath]]] = []
+        if self.opts["id"]:
+            folder = self.by_id()
+            if folder is None:
+                raise InsightError("id: there is no folder %s (or it is not visible to this user)" % self.opts["id"])
+            sources.append((_path_of(folder), folder, None))
+        else:
+            for path in self.opts["paths"]:
+                _app, chain, missing = self.repo.walk(path)
+                sources.append((path.text, chain[-1] if missing == len(path.names) else None, path))
+        for label, folder, path in sources:
+            if folder is None:
+                assert path is not None
+                there = self.repo.child_named(dest, path.names[-1])
+                if there is not None and is_folder(there):
+                    out.append(there)  # moved by an earlier run
+                    continue
+                raise InsightError("path: there is no folder %s to move, and %s holds no folder named %r"
+                                   % (label, dest_path, path.names[-1]))
+            out.append(self.move_one(label, folder, dest, dest_app, dest_path, dest_chain))
+        return out
+
+    def move_one(self, label: str, folder: Item, dest: Item, dest_app: Optional[str], dest_path: str,
+                 dest_chain: Optional[List[str]]) -> Item:
+        if (folder.get("parent") or {}).get("id") == dest["id"]:
+            return folder
+        if (folder.get("app") or {}).get("id") != dest_app:
+            raise InsightError("dest: %s is in another app than %s; folders cannot move across apps" % (dest_path, label))
+        into_itself = folder["id"] in dest_chain if dest_chain is not None else (
+            dest_path == _path_of(folder) or dest_path.startswith(_path_of(folder) + "/"))
+        if into_itself or dest["id"] == folder["id"]:
+            raise InsightError("dest: %s is %s itself or lies below it; a folder cannot move into its own subtree"
+                               % (dest_path, label))
+        clash = self.repo.child_named(dest, folder["name"])
+        if clash is not None:
+            raise InsightError("dest: %s already holds %s named %r; rename or remove it first (the server would "
+                               "otherwise suffix the name)" % (dest_path, "a folder" if is_folder(clash) else "a scenario",
+                                                              folder["name"]))
+        before = dict(folder)
+        if self.check_mode:
+            after = dict(folder, path=dest_path + "/" + folder["name"],
+                         parent={"id": dest["id"], "name": dest.get("name"), "objectType": dest.get("objectType", "FOLDER")})
+        else:
+            after = self.repo.move(folder, dest)
+            if after.get("name") != folder["name"]:
+                raise InsightError("dest: the server moved %s as %r because an item named %r appeared in %s meanwhile"
+                                   % (label, after.get("name"), folder["name"], dest_path))
+        self.moved.append(label)
+        self.note_diff(label, before, after)
+        return after
+
+
+def run_folder(repo: Repository, params: Mapping[str, Any], check_mode: bool, base_url: str,
+               diff: bool) -> Dict[str, Any]:
+    opts = validate_options(params)
+    result = FolderRun(repo, params, opts, check_mode, base_url).run()
+    if not diff:
+        result.pop("diff")
+    return result
+

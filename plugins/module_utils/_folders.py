@@ -1,0 +1,302 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The repository as folder modules see it: apps, path lookup through children listings (cached for the run),
+users, and the folder writes that must survive lost answers and concurrent writers."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from ._args import check_uuid
+from ._errors import InsightConfigError, InsightError, InsightHTTPError
+from ._folder_paths import RepoPath, item_view, parse_path
+
+Item = Dict[str, Any]
+
+# A container is the app root or a folder; its children listing is keyed by ("APP" | "FOLDER", id).
+ContainerKey = Tuple[str, str]
+
+
+def container_key(item: Item) -> ContainerKey:
+    if item.get("_planned"):
+        return ("PLANNED", item["path"])
+    return (item.get("objectType") or "FOLDER", item["id"])
+
+
+def is_folder(item: Item) -> bool:
+    return item.get("objectType", "FOLDER") == "FOLDER"
+
+
+def planned_folder(name: str, parent: Item, app: Item, path: RepoPath, share_status: str,
+                   owner: Optional[Item]) -> Item:
+    """A folder that check mode would create: the API shape with no id."""
+    return {
+        "id": None, "name": name, "objectType": "FOLDER", "path": path.text, "shareStatus": share_status,
+        "parent": {"id": parent.get("id"), "name": parent.get("name"), "objectType": parent.get("objectType", "FOLDER")},
+        "owner": owner, "app": {"id": app["id"], "name": app["name"], "objectType": "APP"}, "url": None,
+        "_planned": True,
+    }
+
+
+class Repository:
+    """Read-through caches over one client for one module run, so no listing is fetched twice."""
+
+    def __init__(self, client: Any, warn: Callable[[str], None]) -> None:
+        self.client = client
+        self.warn = warn
+        self._apps: Optional[List[Item]] = None
+        self._listings: Dict[ContainerKey, List[Item]] = {}
+        self._users: Optional[List[Item]] = None
+        self._current_user: Optional[Item] = None
+
+    # -- apps and users ---------------------------------------------------------------------------------------
+
+    def apps(self) -> List[Item]:
+        if self._apps is None:
+            self._apps = list(self.client.paged("/api/apps"))
+        return self._apps
+
+    def app(self, name: str, option: str = "path") -> Item:
+        """The app with exactly this name (apps by id are accepted too, for the info module's `app`)."""
+        for app in self.apps():
+            if app.get("name") == name:
+                return dict(app, objectType="APP")
+        for app in self.apps():
+            if app.get("id") == name.lower():
+                return dict(app, objectType="APP")
+        raise InsightConfigError("%s: there is no app named %r on the server (or it is not visible to this user)"
+                                 % (option, name))
+
+    def app_by_id(self, app_id: str) -> Optional[Item]:
+        for app in self.apps():
+            if app.get("id") == app_id:
+                return dict(app, objectType="APP")
+        return None
+
+    def user(self, wanted: str, option: str = "owner") -> Item:
+        """A user by id (GET /api/admin/users/{id}) or by username (the paged list)."""
+        text = wanted.strip()
+        try:
+            user_id = check_uuid(text, option)
+        except InsightConfigError:
+            user_id = None
+        if user_id:
+            try:
+                return self.client.get("/api/admin/users/{}", user_id)
+            except InsightHTTPError as exc:
+                if exc.status == 404:
+                    raise InsightConfigError("%s: there is no user with id %s" % (option, user_id)) from None
+                raise
+        if self._users is None:
+            self._users = list(self.client.paged("/api/admin/users"))
+        for user in self._users:
+            if user.get("username") == text:
+                return user
+        raise InsightConfigError("%s: there is no user named %r (give a username or a user id)" % (option, text))
+
+    def current_user(self) -> Item:
+        if self._current_user is None:
+            self._current_user = self.client.get("/api/authentication/current-user")
+        return self._current_user
+
+    # -- listings ---------------------------------------------------------------------------------------------
+
+    def children(self, container: Item, fresh: bool = False) -> List[Item]:
+        """Every child (folders and scenarios, every page) of the app root or a folder; cached for the run."""
+        key = container_key(container)
+        if container.get("_planned"):
+            return self._listings.setdefault(key, [])
+        if fresh or key not in self._listings:
+            template = "/api/apps/{}/children" if key[0] == "APP" else "/api/folders/{}/children"
+            self._listings[key] = list(self.client.paged(template, key[1]))
+        return self._listings[key]
+
+    def known_empty(self, container: Item) -> None:
+        """A folder this run just created has no children: never list it."""
+        self._listings[container_key(container)] = []
+
+    def remember_child(self, container: Item, item: Item) -> None:
+        listing = self._listings.get(container_key(container))
+        if listing is not None:
+            listing[:] = [c for c in listing if c.get("id") != item.get("id")] + [item]
+
+    def forget_child(self, container: Item, item_id: Optional[str]) -> None:
+        listing = self._listings.get(container_key(container))
+        if listing is not None:
+            listing[:] = [c for c in listing if c.get("id") != item_id]
+
+    def child_named(self, container: Item, name: str, fresh: bool = False) -> Optional[Item]:
+        """The child (folder or scenario) with exactly this name; the server matches names case-sensitively."""
+        for item in self.children(container, fresh=fresh):
+            if item.get("name") == name:
+                return item
+        return None
+
+    def walk(self, path: RepoPath, option: str = "path") -> Tuple[Item, List[Item], int]:
+        """Follow `path` from its app root one listing per level. Returns (app, found chain, index of the first
+        missing name, or len(names) when the whole path exists). A scenario in the way is an error."""
+        app = self.app(path.app, option)
+        chain: List[Item] = []
+        container = app
+        for index, name in enumerate(path.names):
+            child = self.child_named(container, name)
+            if child is None:
+                return app, chain, index
+            if not is_folder(child):
+                where = RepoPath(path.app, path.names[:index + 1]).text
+                raise InsightError("%s: %s is a scenario, not a folder" % (option, where))
+            chain.append(child)
+            container = child
+        return app, chain, len(path.names)
+
+    def folder(self, folder_id: str) -> Optional[Item]:
+        """GET a folder by id, or None when it is gone or not visible to this user."""
+        try:
+            return self.client.get("/api/folders/{}", folder_id)
+        except InsightHTTPError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def container_of(self, item: Item) -> Item:
+        """The app or folder reference an item's `parent` points to, usable as a container."""
+        parent = item.get("parent") or {}
+        return {"id": parent.get("id"), "name": parent.get("name"), "objectType": parent.get("objectType") or "FOLDER"}
+
+    # -- writes -----------------------------------------------------------------------------------------------
+
+    def create(self, container: Item, name: str, path: RepoPath) -> Tuple[Item, bool]:
+        """Create one folder in a container whose listing we hold; never leaves a suffixed duplicate behind.
+
+        Returns the folder and whether this run made it (False when another writer's folder is used instead)."""
+        body = {"name": name, "parent": {"id": container["id"], "objectType": container.get("objectType", "FOLDER")}}
+
+        def recover() -> Optional[Item]:
+            # The answer was lost: the server may have made it. Read the parent again instead of posting twice.
+            found = self.child_named(container, name, fresh=True)
+            return found if found is not None and is_folder(found) else None
+
+        created, posted = self.client.post_or_recover("/api/folders", json_body=body, recover=recover)
+        ours = True
+        if created.get("name") != name:
+            created = self._undo_duplicate(container, created, name, path)
+            ours = False
+        elif posted:
+            self.known_empty(created)
+        # A folder found by `recover` is most likely the one our lost POST made, but it may hold children already.
+        self.remember_child(container, created)
+        return created, ours
+
+    def _undo_duplicate(self, container: Item, duplicate: Item, name: str, path: RepoPath) -> Item:
+        # Another writer made `name` between our lookup and our create, so the server suffixed ours.
+        self.delete(duplicate["id"])
+        existing = self.child_named(container, name, fresh=True)
+        if existing is None or not is_folder(existing):
+            what = "a scenario" if existing is not None else "nothing"
+            raise InsightError("path: creating %s made %r, so another item named %r appeared meanwhile, but %s has "
+                               "that name now; removed %r, nothing else changed"
+                               % (path.text, duplicate.get("name"), name, what, duplicate.get("name")))
+        self.warn("%s: another writer created this folder at the same time; removed the duplicate %r that the server "
+                  "made for this run and used the existing folder" % (path.text, duplicate.get("name")))
+        return existing
+
+    def delete(self, folder_id: str) -> bool:
+        """Delete a folder this run saw. A 404 means it is already gone (for example a retried DELETE that the
+        server had already carried out): returns False then."""
+        try:
+            self.client.delete("/api/folders/{}", folder_id)
+        except InsightHTTPError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    def update(self, folder_id: str, body: Dict[str, Any], cascade_owner: bool, cascade_share: bool) -> Item:
+        params = {}
+        if cascade_owner:
+            params["cascadeOwner"] = True
+        if cascade_share:
+            params["cascadeShareStatus"] = True
+        return self.client.patch("/api/folders/{}", folder_id, json_body=body, params=params or None)
+
+    def move(self, folder: Item, dest: Item) -> Item:
+        """Move a folder into a folder or to its app root; a lost answer is resolved by reading where it is."""
+        if dest.get("objectType") == "APP":
+            template = "/api/apps/{}/children"
+        else:
+            template = "/api/folders/{}/children"
+        body = {"id": folder["id"], "objectType": "FOLDER"}
+
+        def recover() -> Optional[Item]:
+            current = self.folder(folder["id"])
+            if current is not None and (current.get("parent") or {}).get("id") == dest["id"]:
+                return current
+            return None
+
+        moved, _made_here = self.client.post_or_recover(template, dest["id"], json_body=body, recover=recover)
+        if not isinstance(moved, dict) or not moved.get("id"):
+            # The reference page allows an empty answer: read the folder instead.
+            moved = self.folder(folder["id"]) or dict(folder)
+        self.forget_child(self.container_of(folder), folder["id"])
+        self.remember_child(dest, moved)
+        return moved
+
+    def descendants(self, container: Item, max_depth: Optional[int] = None) -> List[Tuple[Item, int]]:
+        """Every item below a container, breadth first, with its depth (1 for direct children)."""
+        found: List[Tuple[Item, int]] = []
+        level = [container]
+        depth = 1
+        while level and (max_depth is None or depth <= max_depth):
+            next_level = []
+            for parent in level:
+                for item in self.children(parent):
+                    found.append((item, depth))
+                    if is_folder(item):
+                        next_level.append(item)
+            level = next_level
+            depth += 1
+        return found
+
+
+def folder_info(repo: Repository, params: Dict[str, Any], base_url: str) -> Dict[str, Any]:
+    """insight_folder_info: a folder (by path or id) or an app's root, optionally with what lies below it."""
+    recurse = bool(params.get("recurse"))
+    depth = params.get("depth")
+    if depth is not None and (not recurse or depth < 1):
+        raise InsightConfigError("depth: limits recurse; give it with recurse: true, as a number of levels of 1 or more")
+    scenarios_wanted = bool(params.get("include_scenarios"))
+    start: Optional[Item] = None
+    if params.get("path") is not None:
+        path = parse_path(params["path"], "path", allow_app_root=True)
+        app, chain, missing = repo.walk(path)
+        if missing == len(path.names):
+            start = chain[-1] if chain else app
+    elif params.get("id") is not None:
+        start = repo.folder(check_uuid(params["id"], "id"))
+    elif params.get("app") is not None:
+        start = repo.app(str(params["app"]), "app")
+    else:
+        raise InsightConfigError("path, id or app: give the folder, or the app whose folders to list")
+    folders: List[Item] = []
+    scenarios: List[Item] = []
+    if start is not None:
+        at_root = start.get("objectType") == "APP"
+        if not at_root:
+            folders.append(start)
+        if recurse:
+            limit = depth
+        elif at_root or scenarios_wanted:
+            limit = 1
+        else:
+            limit = 0
+        for item, _level in (repo.descendants(start, limit) if limit != 0 else []):
+            if is_folder(item):
+                if recurse or at_root:
+                    folders.append(item)
+            elif scenarios_wanted:
+                scenarios.append(item)
+    out: Dict[str, Any] = {"changed": False, "folders": [item_view(f, base_url) for f in folders]}
+    if scenarios_wanted:
+        out["scenarios"] = [item_view(s, base_url) for s in scenarios]
+    return out

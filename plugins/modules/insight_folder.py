@@ -1,0 +1,303 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: insight_folder
+short_description: Create, update, move or delete folders of FICO Xpress Insight 5 apps
+version_added: 0.1.0
+description:
+  - Makes sure folders exist at repository paths such as V(/Logistics/Reports/Weekly), creating every missing
+    folder on the way (like C(mkdir -p)); manages their share status and owner, renames them, moves them to another
+    parent in the same app, or deletes them.
+  - A whole hierarchy is one task, since O(path) takes a list.
+  - Folders are found by walking from the app root one level at a time through the children listings, with each
+    listing read at most once per task. Names match exactly, case included, as on the server.
+  - The server appends a suffix such as C( (1\)) instead of failing when a folder name is taken. The module never
+    leaves such a duplicate behind. When another writer creates the same folder at the same moment, the module
+    deletes the duplicate it was given, uses the existing folder and warns. Name clashes on rename or move are
+    reported as errors before anything is written.
+  - When the answer to a create or a move is lost (for example the connection drops after the server acted), the
+    module reads the server again before repeating it, so no duplicate is made.
+author:
+  - xpress.insight contributors
+extends_documentation_fragment:
+  - xpress.insight.connection
+  - xpress.insight.attributes
+  - xpress.insight.attributes.changes
+options:
+  path:
+    description:
+      - The repository path of the folder, the app's name first, for example V(/Logistics/Reports/Weekly); or a list
+        of such paths, all handled with the same O(state) and settings.
+      - A single string is always one path, even if it contains commas.
+      - Each name must be 1 to 255 characters, without control characters, and must not start or end with white
+        space. These rules are checked before any call to the server.
+      - Mutually exclusive with O(id).
+    type: raw
+  id:
+    description:
+      - The UUID of an existing folder, instead of O(path). Folders are only created by O(path).
+    type: str
+  name:
+    description:
+      - A new name for the folder given by O(id). The task fails, without renaming, if a sibling already has that name.
+    type: str
+  state:
+    description:
+      - V(present) creates the missing folders and applies O(share_status) and O(owner).
+      - V(absent) deletes the folder and, on the server, everything below it. A folder that holds anything is only
+        deleted with O(force=true).
+      - V(moved) moves the folder under O(dest) or O(dest_id), within the same app.
+    type: str
+    choices: [present, absent, moved]
+    default: present
+  share_status:
+    description:
+      - Who else may see and change the folder. Only compared and changed when given.
+      - With V(PRIVATE) and no O(owner), the server makes the calling user the owner.
+    type: str
+    choices: [PRIVATE, READONLY, FULLACCESS]
+  owner:
+    description:
+      - The user who owns the folder, by username or user UUID. Only compared and changed when given.
+      - The task fails if no such user exists.
+    type: str
+  cascade:
+    description:
+      - Also apply O(share_status) and O(owner) to every folder and scenario below the folder.
+      - The descendants are read to decide whether anything changes, so a second run reports no change.
+    type: bool
+    default: false
+  force:
+    description:
+      - With O(state=absent), delete folders that hold folders or scenarios. Without it, such a deletion is refused
+        with a message that counts what would be lost.
+    type: bool
+    default: false
+  dest:
+    description:
+      - With O(state=moved), the repository path of the new parent folder, or V(/AppName) for the app's root.
+      - The folder keeps its name. The task fails if O(dest) already holds an item of that name.
+      - Mutually exclusive with O(dest_id).
+    type: str
+  dest_id:
+    description:
+      - With O(state=moved), the UUID of the new parent folder, or of the app to move the folder to its root.
+    type: str
+notes:
+  - Folders cannot be moved across apps, nor into themselves or their own subfolders.
+  - Folders marked V(PRIVATE) by another user do not exist for the calling user; the server answers as if they did not.
+  - A read-only user gets the server's V(403) on any change.
+seealso:
+  - module: xpress.insight.insight_folder_info
+"""
+
+EXAMPLES = r"""
+- name: Create the folder hierarchy of a new app in one task
+  xpress.insight.insight_folder:
+    url: https://insight.example.com
+    client_id: "{{ insight_client_id }}"
+    secret: "{{ insight_secret }}"
+    path:
+      - /Planning/Scenarios/2025
+      - /Planning/Scenarios/2026
+      - /Planning/Reports, drafts
+      - /Planning/Archive
+
+- name: Move the Weekly folder out of Reports to the app root (connection from INSIGHT_* variables)
+  xpress.insight.insight_folder:
+    path: /Logistics/Reports/Weekly
+    state: moved
+    dest: /Logistics
+
+- name: Lock down a subtree for its owner
+  xpress.insight.insight_folder:
+    path: /Logistics/Finance
+    share_status: PRIVATE
+    owner: alice
+    cascade: true
+
+- name: Rename a folder known by its id
+  xpress.insight.insight_folder:
+    id: 01f7774e-00c2-004e-fe08-88b1834def44
+    name: Reports 2025
+
+- name: Delete an empty folder; fails, deleting nothing, if it holds anything
+  xpress.insight.insight_folder:
+    path: /Logistics/Scratch
+    state: absent
+
+- name: Delete a folder and everything in it, after a look at what would go
+  block:
+    - name: Count what the folder holds
+      xpress.insight.insight_folder_info:
+        path: /Logistics/Old
+        recurse: true
+        include_scenarios: true
+      register: old
+
+    - name: Delete it only if it holds no scenarios
+      xpress.insight.insight_folder:
+        path: /Logistics/Old
+        state: absent
+        force: true
+      when: old.scenarios | length == 0
+"""
+
+RETURN = r"""
+folder:
+  description:
+    - The folder, when O(path) is a single path or O(id) is given.
+    - With O(state=absent), the folder as it was before the deletion, or V(null) if it did not exist.
+    - In check mode, a folder that would be created has a null C(id) and C(url).
+  returned: when O(path) is a string or O(id) is given
+  type: dict
+  contains:
+    id:
+      description: The folder's UUID.
+      type: str
+      sample: 01f7774e-00c2-004e-fe08-88b1834def44
+    name:
+      description: The folder's name.
+      type: str
+      sample: Weekly
+    path:
+      description: The folder's repository path.
+      type: str
+      sample: /Logistics/Reports/Weekly
+    parent:
+      description: The parent, the app (C(object_type=APP)) for a folder at the app root, else a folder.
+      type: dict
+      contains:
+        id:
+          description: The parent's UUID.
+          type: str
+        name:
+          description: The parent's name.
+          type: str
+        object_type:
+          description: V(APP) or V(FOLDER).
+          type: str
+    share_status:
+      description: V(PRIVATE), V(READONLY) or V(FULLACCESS).
+      type: str
+      sample: FULLACCESS
+    owner:
+      description: The user who owns the folder (C(id), C(name)).
+      type: dict
+    app:
+      description: The app the folder belongs to (C(id), C(name)).
+      type: dict
+    url:
+      description: The folder's API URL.
+      type: str
+      sample: https://insight.example.com/api/folders/01f7774e-00c2-004e-fe08-88b1834def44
+folders:
+  description:
+    - The folders, one for each distinct path of the list given in O(path), in that order, with the same keys as RV(folder).
+    - With O(state=absent), each as it was before the deletion, or V(null) if it did not exist.
+  returned: when O(path) is a list
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The folder's UUID.
+      type: str
+      sample: 01f7774e-00c2-004e-fe08-88b1834def44
+    name:
+      description: The folder's name.
+      type: str
+      sample: Weekly
+    path:
+      description: The folder's repository path.
+      type: str
+      sample: /Logistics/Reports/Weekly
+    parent:
+      description: The parent, the app (C(object_type=APP)) for a folder at the app root, else a folder.
+      type: dict
+      contains:
+        id:
+          description: The parent's UUID.
+          type: str
+        name:
+          description: The parent's name.
+          type: str
+        object_type:
+          description: V(APP) or V(FOLDER).
+          type: str
+    share_status:
+      description: V(PRIVATE), V(READONLY) or V(FULLACCESS).
+      type: str
+      sample: FULLACCESS
+    owner:
+      description: The user who owns the folder (C(id), C(name)).
+      type: dict
+    app:
+      description: The app the folder belongs to (C(id), C(name)).
+      type: dict
+    url:
+      description: The folder's API URL.
+      type: str
+      sample: https://insight.example.com/api/folders/01f7774e-00c2-004e-fe08-88b1834def44
+created:
+  description: Repository paths of the folders created (or that would be created in check mode), parents first.
+  returned: always
+  type: list
+  elements: str
+  sample: [/Planning/Scenarios, /Planning/Scenarios/2025]
+updated:
+  description: Repository paths of existing folders whose name, share status or owner changed.
+  returned: always
+  type: list
+  elements: str
+moved:
+  description: Repository paths, before the move, of the folders moved.
+  returned: always
+  type: list
+  elements: str
+deleted:
+  description: Repository paths of the folders deleted, including listed folders that went with a listed parent.
+  returned: always
+  type: list
+  elements: str
+"""
+
+from typing import Any, Dict
+
+from ansible_collections.xpress.insight.plugins.module_utils._folder_states import run_folder
+from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
+from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
+
+
+def run_module(module: InsightModule) -> Dict[str, Any]:
+    client = module.client
+    return run_folder(Repository(client, module.warn), module.params, module.check_mode, client.base_url, module._diff)
+
+
+def main() -> None:
+    module = InsightModule(
+        argument_spec=dict(
+            path=dict(type="raw"),
+            id=dict(type="str"),
+            name=dict(type="str"),
+            state=dict(type="str", default="present", choices=["present", "absent", "moved"]),
+            share_status=dict(type="str", choices=["PRIVATE", "READONLY", "FULLACCESS"]),
+            owner=dict(type="str"),
+            cascade=dict(type="bool", default=False),
+            force=dict(type="bool", default=False),
+            dest=dict(type="str"),
+            dest_id=dict(type="str"),
+        ),
+        mutually_exclusive=[("path", "id"), ("dest", "dest_id")],
+        required_one_of=[("path", "id")],
+        supports_check_mode=True,
+    )
+    module.run(run_module)
+
+
+if __name__ == "__main__":
+    main()
