@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
@@ -22,6 +23,8 @@ _CAMEL_RE = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _AGE_RE = re.compile(r"^\s*(?:(\d+)\s*w)?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.IGNORECASE)
 
 
+# Job lists repeat the same few dozen keys thousands of times: memoise the conversion (and share the key strings).
+@functools.lru_cache(maxsize=512)
 def snake(name: str) -> str:
     return _CAMEL_RE.sub(r"_\1", name).lower()
 
