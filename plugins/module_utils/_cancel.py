@@ -1,0 +1,304 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bulk job cancellation: select (by id or by filter), cancel over a bounded pool, and wait for the jobs to finish.
+
+Nothing here knows Ansible: the module turns a CancelRun into its result. The client is shared by every worker
+thread (its session keeps the connections alive), so the pool size bounds the connections in use too."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from ._args import check_uuid
+from ._client import DEFAULT_PAGE_SIZE
+from ._errors import InsightError, InsightHTTPError
+from ._jobs import FINISHED, NOT_CANCELLABLE, JobFilter, list_jobs, normalize_job
+
+MAX_PARALLEL = 32
+# Polling backoff, as the vendor's client waits for one job: 50 ms, growing by 50 ms per round up to 1 s.
+POLL_START = 0.05
+POLL_STEP = 0.05
+POLL_MAX = 1.0
+# Without a measured listing cost (jobs named by id), more pending jobs than this are polled by one listing pass.
+UNMEASURED_LISTING_GUESS = 20
+# Up to this many finished jobs whose final state was not seen are read one by one without asking what a pass
+# over the job history would cost (asking takes a request itself).
+HISTORY_PROBE_MIN = 2
+
+
+def poll_delay(round_number: int) -> float:
+    """Seconds to sleep after poll round `round_number` (0-based)."""
+    return min(POLL_START + POLL_STEP * round_number, POLL_MAX)
+
+
+def unique_ids(values: Iterable[Any], name: str = "id") -> List[str]:
+    """Checked, lower-cased UUIDs in the order given, each once."""
+    out: List[str] = []
+    for value in values:
+        job_id = check_uuid(value, name)
+        if job_id is not None and job_id not in out:
+            out.append(job_id)
+    return out
+
+
+def error_text(exc: InsightError) -> str:
+    """The server's own one-line message when it sent one, else the client's line."""
+    if isinstance(exc, InsightHTTPError) and exc.message:
+        return "%d: %s" % (exc.status, exc.message)
+    return exc.to_line()
+
+
+def run_pool(function: Callable[[Any], Any], items: Sequence[Any], parallel: int) -> List[Any]:
+    """`function` over `items` on at most `parallel` threads, results in the order of `items`."""
+    if not items:
+        return []
+    if parallel <= 1 or len(items) == 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(parallel, len(items))) as pool:
+        return list(pool.map(function, items))
+
+
+class WaitTimeout(InsightError):
+    """Some jobs did not finish within the wait; `pending` maps their ids to their last seen status."""
+
+    def __init__(self, pending: Dict[str, str], timeout: float) -> None:
+        self.pending = dict(pending)
+        listing = ", ".join("%s (%s)" % (job_id, status) for job_id, status in sorted(pending.items()))
+        super().__init__("wait_timeout: %d job(s) not finished after %gs: %s" % (len(pending), timeout, listing))
+
+
+class CancelRun:
+    """One run of the cancel module: what was selected, what happened to each job, and the requests it took."""
+
+    def __init__(self, client: Any, parallel: int = 8, check_mode: bool = False,
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
+        self.client = client
+        self.parallel = max(1, min(int(parallel), MAX_PARALLEL))
+        self.check_mode = check_mode
+        self.sleep = sleep
+        self.clock = clock
+        self.selected: List[Dict[str, Any]] = []
+        self.cancelled: List[str] = []
+        self.skipped: Dict[str, str] = {}
+        self.missing: List[str] = []
+        self.failed: Dict[str, str] = {}
+        self.before: Dict[str, str] = {}
+        self.states: Dict[str, Dict[str, Any]] = {}
+        # The server-side part of the selection filter, reused by the wait's listing passes.
+        self.listing_filter = JobFilter()
+        # Requests one listing pass of unfinished jobs costs, measured on the client's counter; None until known.
+        self.listing_cost: Optional[int] = None
+
+    # -- selection ----------------------------------------------------------------------------------------------
+
+    def select_ids(self, ids: Sequence[str]) -> None:
+        """Read every named job (concurrently); a 404 makes it missing."""
+
+        def read(job_id: str) -> Tuple[str, Optional[Dict[str, Any]]]:
+            try:
+                return job_id, normalize_job(self.client.get("/api/jobs/{}", job_id))
+            except InsightHTTPError as exc:
+                if exc.status == 404:
+                    return job_id, None
+                raise
+
+        for job_id, job in run_pool(read, list(ids), self.parallel):
+            if job is None:
+                self.missing.append(job_id)
+            else:
+                self.selected.append(job)
+
+    def select_filter(self, job_filter: JobFilter) -> None:
+        """One listing pass of the unfinished jobs, filtered by the shared job filter."""
+        self.listing_filter = JobFilter(scenario_id=job_filter.scenario_id) if job_filter.server_params() else JobFilter()
+        self.selected = self._list(job_filter)
+
+    def _list(self, job_filter: JobFilter, include_finished: bool = False) -> List[Dict[str, Any]]:
+        start = self._requests()
+        jobs = list_jobs(self.client, job_filter, include_finished=include_finished, concurrent=self.parallel)
+        if not include_finished and start is not None:
+            self.listing_cost = max(1, self._requests() - start)
+        return jobs
+
+    def _requests(self) -> Optional[int]:
+        count = getattr(self.client, "request_count", None)
+        return count if isinstance(count, int) else None
+
+    @property
+    def matched(self) -> int:
+        return len(self.selected)
+
+    # -- cancelling ---------------------------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Send one DELETE per cancellable selected job; in check mode only record what would be sent."""
+        targets = []
+        for job in self.selected:
+            status = str(job.get("status"))
+            if status in NOT_CANCELLABLE:
+                self.skipped[job["id"]] = status
+            else:
+                targets.append(job)
+        for job in targets:
+            self.before[job["id"]] = str(job.get("status"))
+            self.states[job["id"]] = job
+        if self.check_mode:
+            self.cancelled = [job["id"] for job in targets]
+            return
+        for job_id, outcome, detail in run_pool(self._cancel_one, targets, self.parallel):
+            if outcome == "cancelled":
+                self.cancelled.append(job_id)
+            elif outcome == "skipped":
+                self.skipped[job_id] = detail
+            elif outcome == "missing":
+                self.missing.append(job_id)
+                self.states.pop(job_id, None)
+                self.before.pop(job_id, None)
+            else:
+                self.failed[job_id] = detail
+
+    def _cancel_one(self, job: Dict[str, Any]) -> Tuple[str, str, str]:
+        job_id = job["id"]
+        try:
+            answer = self.client.delete("/api/jobs/{}", job_id)
+        except InsightHTTPError as exc:
+            if exc.status == 404:
+                # Seen a moment ago, gone now: it finished and left the server's history meanwhile.
+                return job_id, "missing", ""
+            return job_id, "failed", error_text(exc)
+        except InsightError as exc:
+            return job_id, "failed", error_text(exc)
+        if isinstance(answer, dict) and answer.get("id"):
+            state = normalize_job(answer)
+            self.states[job_id] = state
+            # Accepted, but the job had already finished on its own: nothing was cancelled.
+            if state.get("status") in FINISHED - {"CANCELLED"}:
+                self.before.pop(job_id, None)
+                self.states.pop(job_id, None)
+                return job_id, "skipped", str(state["status"])
+        return job_id, "cancelled", ""
+
+    # -- waiting ------------------------------------------------------------------------------------------------
+
+    def to_wait_for(self) -> Dict[str, str]:
+        """Jobs that should reach a finished state: those cancelled now and those already cancelling."""
+        pending = {job_id: str(self.states[job_id].get("status")) for job_id in self.cancelled}
+        pending.update((job_id, status) for job_id, status in self.skipped.items() if status not in FINISHED)
+        return {job_id: status for job_id, status in pending.items() if status not in FINISHED}
+
+    def wait(self, timeout: float) -> None:
+        """Poll until every job of `to_wait_for` is finished, with backoff; raise WaitTimeout after `timeout` s."""
+        pending = self.to_wait_for()
+        unseen: List[str] = []
+        deadline = self.clock() + timeout
+        round_number = 0
+        while pending:
+            if self._listing_is_cheaper(len(pending)):
+                self._poll_by_listing(pending, unseen)
+            else:
+                self._poll_each(pending)
+            if not pending:
+                break
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                self._final_states(unseen)
+                raise WaitTimeout(pending, timeout)
+            self.sleep(min(poll_delay(round_number), remaining))
+            round_number += 1
+        self._final_states(unseen)
+
+    def _listing_is_cheaper(self, pending: int) -> bool:
+        if self.listing_cost is None:
+            return pending > UNMEASURED_LISTING_GUESS
+        return self.listing_cost < pending
+
+    def _poll_each(self, pending: Dict[str, str]) -> None:
+        def read(job_id: str) -> Tuple[str, Optional[Dict[str, Any]]]:
+            try:
+                return job_id, normalize_job(self.client.get("/api/jobs/{}", job_id))
+            except InsightHTTPError as exc:
+                if exc.status == 404:
+                    return job_id, None
+                raise
+
+        for job_id, job in run_pool(read, sorted(pending), self.parallel):
+            if job is None:
+                # Gone from the server: as finished as it gets.
+                del pending[job_id]
+                continue
+            self._remember(job)
+            if job.get("status") in FINISHED:
+                del pending[job_id]
+            else:
+                pending[job_id] = str(job.get("status"))
+
+    def _poll_by_listing(self, pending: Dict[str, str], unseen: List[str]) -> None:
+        """One pass over the unfinished jobs: a pending job no longer listed has finished."""
+        listed = {job["id"]: job for job in self._list(self.listing_filter)}
+        for job_id in list(pending):
+            job = listed.get(job_id)
+            if job is None:
+                del pending[job_id]
+                unseen.append(job_id)
+                continue
+            self._remember(job)
+            pending[job_id] = str(job.get("status"))
+
+    def _remember(self, job: Dict[str, Any]) -> None:
+        if job.get("id") in self.states:
+            self.states[job["id"]] = job
+
+    def _final_states(self, unseen: List[str]) -> None:
+        """Read the final state of touched jobs seen finishing only by their absence from a listing: one GET each,
+        or one listing pass over the server's job history when that pass takes fewer requests."""
+        wanted = [job_id for job_id in unseen if job_id in self.states]
+        if not wanted:
+            return
+        pages = self._history_pages() if len(wanted) > HISTORY_PROBE_MIN else None
+        if pages is not None and pages < len(wanted):
+            for job in self._list(self.listing_filter, include_finished=True):
+                self._remember(job)
+            return
+        self._poll_each({job_id: "" for job_id in wanted})
+
+    def _history_pages(self) -> Optional[int]:
+        """How many requests a listing pass including the finished jobs takes, from its first page's totals."""
+        params = dict(self.listing_filter.server_params(), includeFinished=True, page=0, size=DEFAULT_PAGE_SIZE)
+        page = self.client.get("/api/jobs", params=params)
+        total = page.get("totalPages") if isinstance(page, dict) else None
+        return total if isinstance(total, int) and total >= 1 else None
+
+    # -- results ------------------------------------------------------------------------------------------------
+
+    def result(self) -> Dict[str, Any]:
+        touched = [job_id for job_id in self.before if job_id in self.states]
+        after = {job_id: str(self.states[job_id].get("status")) for job_id in touched}
+        if self.check_mode:
+            after = {job_id: "CANCELLING" for job_id in self.cancelled}
+        return {
+            "changed": bool(self.cancelled),
+            "cancelled": list(self.cancelled),
+            # `skipped` and `failed` are Ansible's own result keys (a non-empty `skipped` marks the task skipped).
+            "skipped_jobs": dict(self.skipped),
+            "missing": list(self.missing),
+            "failed_jobs": dict(self.failed),
+            "jobs": [self.states[job_id] for job_id in touched],
+            "matched": self.matched,
+            "diff": {"before": {"jobs": {job_id: self.before[job_id] for job_id in touched}},
+                     "after": {"jobs": after}},
+        }
+
+    def failure_line(self) -> str:
+        parts = ["%s: %s" % (job_id, message) for job_id, message in sorted(self.failed.items())]
+        return "could not cancel %d job(s): %s; cancelled %d, skipped %d, missing %d" % (
+            len(self.failed), "; ".join(parts), len(self.cancelled), len(self.skipped), len(self.missing))
+
+
+def check_max_jobs(matched: int, max_jobs: int) -> None:
+    """The guard against a filter that selects far more than meant: fail before anything is cancelled."""
+    if max_jobs and matched > max_jobs:
+        raise InsightError("max_jobs: the filter matched %d jobs, more than max_jobs=%d; nothing was cancelled "
+                           "(narrow the filter, or raise max_jobs; 0 lifts the cap)" % (matched, max_jobs))

@@ -1,0 +1,298 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: insight_job_cancel
+short_description: Cancel FICO Xpress Insight 5 jobs by id or by filter, safely and in bulk
+version_added: 0.1.0
+description:
+  - Cancels the jobs named by O(id), or the unfinished jobs that match a filter (O(status), O(scenario_id), O(app),
+    O(owner), O(execution_mode), O(older_than)).
+  - Jobs that are already finished or on their way out (V(CANCELLING), V(CANCELLED), V(COMPLETED), V(FAILED),
+    V(DELETING), V(DELETED)) are left alone and reported in RV(skipped_jobs); they do not make the task changed, so
+    running the task again reports no change.
+  - Many jobs are cancelled concurrently over a bounded pool of O(parallel) requests sharing one connection pool.
+  - With O(wait=true), waits until every cancelled job has finished, polling with a growing delay.
+  - A filter that matches more than O(max_jobs) jobs fails before anything is cancelled.
+author:
+  - xpress.insight contributors
+extends_documentation_fragment:
+  - xpress.insight.connection
+  - xpress.insight.attributes
+  - xpress.insight.attributes.changes
+options:
+  id:
+    description:
+      - The UUID of one job, or a list of job UUIDs, to cancel.
+      - Cannot be combined with the filter options.
+      - Ids that do not exist (or are not visible to the user) are handled as O(missing) says.
+    type: list
+    elements: str
+  status:
+    description:
+      - Without O(id), select the unfinished jobs in one of these statuses; V([QUEUED]) when not set.
+      - Jobs listed here that cannot be cancelled (V(CANCELLING), V(DELETING)) are reported as skipped.
+    type: list
+    elements: str
+    choices: [QUEUED, EXECUTING, COMPLETING, CANCELLING, DELETING, INACTIVE]
+  scenario_id:
+    description:
+      - Without O(id), select only the jobs of this scenario (UUID).
+    type: str
+  app:
+    description:
+      - Without O(id), select only the jobs of this app, by name or UUID. The module fails if no such app exists.
+    type: str
+  owner:
+    description:
+      - Without O(id), select only the jobs owned by this user, by UUID or by the name the server shows in the
+        job's owner reference.
+    type: str
+  execution_mode:
+    description:
+      - Without O(id), select only the jobs in this execution mode, for example V(RUN) or V(LOAD).
+    type: str
+  older_than:
+    description:
+      - Without O(id), select only the jobs created before this moment, either an age such as V(6h), V(30m) or
+        V(1d12h) (that long before now) or an ISO 8601 timestamp such as V(2026-11-23T06:00:00Z).
+    type: str
+  max_jobs:
+    description:
+      - The most jobs a filter may select. When the filter matches more (skipped jobs included), the module fails
+        without cancelling anything and says how many jobs matched, so a mistaken filter cannot empty a queue.
+      - V(0) lifts the cap. Not applied to jobs named by O(id).
+    type: int
+    default: 100
+  missing:
+    description:
+      - What to do when a job named by O(id) does not exist (or is not visible to the user).
+      - V(ignore) reports it in RV(missing) and goes on; V(fail) fails before anything is cancelled.
+      - A job that disappears between its selection and its cancellation has finished meanwhile; it is reported in
+        RV(missing) and never fails the task.
+    type: str
+    choices: [ignore, fail]
+    default: ignore
+  parallel:
+    description:
+      - How many requests to send at the same time (1 to 32) when reading, cancelling and polling many jobs.
+    type: int
+    default: 8
+  wait:
+    description:
+      - Wait until every job cancelled by this task, and every selected job that was already V(CANCELLING) or
+        V(DELETING), has finished.
+      - The jobs are polled with a delay growing from 50 ms to 1 s; many jobs are polled with one listing pass of the
+        unfinished jobs rather than one request each, whichever takes fewer requests.
+      - Not done in check mode.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How many seconds O(wait=true) waits at most. The task then fails, listing the jobs not finished and their
+        statuses, with every other result value set.
+    type: float
+    default: 300
+notes:
+  - Cancellation is asynchronous on the server; the server accepts it (V(CANCELLING)) and the job reaches
+    V(CANCELLED) later. Use O(wait) to wait for that.
+  - When the server refuses to cancel a job (for example V(403) for a job the user may not cancel), the other jobs are
+    still cancelled; the task then fails, naming the refused jobs with the server's message, with every result value
+    set (RV(cancelled) says what succeeded, RV(failed_jobs) what did not and why).
+  - In check mode only reads are sent; RV(cancelled) lists exactly the jobs that would be cancelled.
+  - In diff mode the diff shows the status of every job the task cancelled (or would cancel), before and after.
+seealso:
+  - module: xpress.insight.insight_job_info
+"""
+
+EXAMPLES = r"""
+- name: Nightly clean-up of the Logistics queue
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/xpress.insight.insight:
+      url: https://insight.example.com
+      client_id: "{{ insight_client_id }}"
+      secret: "{{ insight_secret }}"
+  tasks:
+    - name: Cancel what has been queued for more than 6 hours in the Logistics app
+      xpress.insight.insight_job_cancel:
+        app: Logistics
+        status: [QUEUED]
+        older_than: 6h
+        max_jobs: 500
+      register: cleanup
+
+    - name: Report the clean-up
+      ansible.builtin.debug:
+        msg: "{{ cleanup.cancelled | length }} of {{ cleanup.matched }} matching jobs cancelled"
+
+- name: Runbook step, cancel everything of one scenario and wait until it has stopped
+  xpress.insight.insight_job_cancel:
+    scenario_id: 003584bb-9e7b-eb70-ffca-7b446118b100
+    status: [QUEUED, EXECUTING, COMPLETING, CANCELLING]
+    max_jobs: 0
+    wait: true
+    wait_timeout: 600
+
+- name: Cancel two jobs by id and fail if one of them does not exist
+  xpress.insight.insight_job_cancel:
+    id:
+      - 0f7acba9-713d-2c50-f085-34565a4d6e61
+      - 5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10
+    missing: fail
+"""
+
+RETURN = r"""
+cancelled:
+  description:
+    - Ids of the jobs whose cancellation the server accepted (in check mode, that would be cancelled).
+  returned: always
+  type: list
+  elements: str
+  sample: [0f7acba9-713d-2c50-f085-34565a4d6e61]
+skipped_jobs:
+  description:
+    - The selected jobs left alone because they were already finished or on their way out, with their status.
+    - Named C(skipped_jobs) because Ansible reserves C(skipped) for the task's own outcome.
+  returned: always
+  type: dict
+  sample: {"5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10": CANCELLED}
+missing:
+  description:
+    - Ids named by O(id) that do not exist on the server (or are not visible to the user), and jobs that disappeared
+      between their selection and their cancellation.
+  returned: always
+  type: list
+  elements: str
+failed_jobs:
+  description:
+    - The jobs the server refused to cancel (or that could not be cancelled for another reason), with the server's
+      message. When not empty the task fails, with every other result value set.
+    - Named C(failed_jobs) because Ansible reserves C(failed) for the task's own outcome.
+  returned: always
+  type: dict
+  sample: {"0f7acba9-713d-2c50-f085-34565a4d6e61": "403: The job is locked and cannot be cancelled"}
+jobs:
+  description:
+    - The last seen state of every job the task cancelled (or tried to, or would in check mode), with every field
+      of the server's Job object in snake_case, as M(xpress.insight.insight_job_info) returns them.
+    - After O(wait=true) this is the final state, for example with C(status=CANCELLED).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The job's UUID.
+      type: str
+    status:
+      description: The job's status.
+      type: str
+      sample: CANCELLING
+    app:
+      description: Reference to the job's app.
+      type: dict
+    scenario:
+      description: Reference to the job's scenario.
+      type: dict
+    owner:
+      description: Reference to the user who owns the job.
+      type: dict
+    created:
+      description: When the job was created (ISO 8601).
+      type: str
+matched:
+  description:
+    - How many existing jobs the task selected (by O(id) or by the filter), skipped ones included.
+  returned: always
+  type: int
+  sample: 12
+"""
+
+from typing import Any, Dict
+
+from ansible_collections.xpress.insight.plugins.module_utils._cancel import (
+    MAX_PARALLEL, CancelRun, WaitTimeout, check_max_jobs, unique_ids)
+from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError
+from ansible_collections.xpress.insight.plugins.module_utils._jobs import JobFilter, resolve_apps
+from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
+
+DEFAULT_STATUS = ["QUEUED"]
+FILTERS = ("status", "scenario_id", "app", "owner", "execution_mode", "older_than")
+SELECTABLE = ["QUEUED", "EXECUTING", "COMPLETING", "CANCELLING", "DELETING", "INACTIVE"]
+
+
+def check_numbers(params: Dict[str, Any]) -> None:
+    if not 1 <= params["parallel"] <= MAX_PARALLEL:
+        raise InsightConfigError("parallel: must be between 1 and %d, got %d" % (MAX_PARALLEL, params["parallel"]))
+    if params["max_jobs"] < 0:
+        raise InsightConfigError("max_jobs: must be 0 (no cap) or more, got %d" % params["max_jobs"])
+    if params["wait_timeout"] <= 0:
+        raise InsightConfigError("wait_timeout: must be more than 0 seconds, got %g" % params["wait_timeout"])
+
+
+def public(result: Dict[str, Any], diff: bool) -> Dict[str, Any]:
+    out = dict(result)
+    if not diff:
+        out.pop("diff")
+    return out
+
+
+def run_module(module: InsightModule) -> Dict[str, Any]:
+    params = module.params
+    check_numbers(params)
+    run = CancelRun(module.client, parallel=params["parallel"], check_mode=module.check_mode)
+    if params["id"]:
+        run.select_ids(unique_ids(params["id"]))
+        if run.missing and params["missing"] == "fail":
+            raise InsightError("id: no job %s on the server (or not visible to this user); nothing was cancelled"
+                               % ", ".join(run.missing))
+    else:
+        job_filter = JobFilter.from_options(dict(params, status=params["status"] or DEFAULT_STATUS))
+        if params["app"]:
+            job_filter.app = resolve_apps(module.client, [params["app"]])
+        run.select_filter(job_filter)
+        check_max_jobs(run.matched, params["max_jobs"])
+
+    run.cancel()
+    if params["wait"] and not module.check_mode:
+        try:
+            run.wait(params["wait_timeout"])
+        except WaitTimeout as exc:
+            module.fail_json(msg=exc.to_line(), **public(run.result(), module._diff))
+    result = public(run.result(), module._diff)
+    if run.failed:
+        module.fail_json(msg=run.failure_line(), **result)
+    return result
+
+
+def main() -> None:
+    module = InsightModule(
+        argument_spec=dict(
+            id=dict(type="list", elements="str"),
+            status=dict(type="list", elements="str", choices=SELECTABLE),
+            scenario_id=dict(type="str"),
+            app=dict(type="str"),
+            owner=dict(type="str"),
+            execution_mode=dict(type="str"),
+            older_than=dict(type="str"),
+            max_jobs=dict(type="int", default=100),
+            missing=dict(type="str", choices=["ignore", "fail"], default="ignore"),
+            parallel=dict(type="int", default=8),
+            wait=dict(type="bool", default=False),
+            wait_timeout=dict(type="float", default=300),
+        ),
+        # Room for `parallel` concurrent requests on kept-alive connections, up to its documented maximum.
+        pool_size=MAX_PARALLEL,
+        mutually_exclusive=[("id", name) for name in FILTERS],
+        supports_check_mode=True,
+    )
+    module.run(run_module)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ansible_collections.xpress.insight.plugins.module_utils._cancel import (
+    POLL_MAX, CancelRun, WaitTimeout, check_max_jobs, error_text, poll_delay, unique_ids)
+from ansible_collections.xpress.insight.plugins.module_utils._errors import (
+    InsightConfigError, InsightError, InsightHTTPError)
+from ansible_collections.xpress.insight.plugins.module_utils._jobs import FINISHED, JobFilter
+
+
+def jid(number):
+    return "00000000-0000-4000-8000-%012d" % number
+
+
+def envelope(message):
+    return {"error": {"code": "FICO-Platform-Http-403", "message": "Forbidden",
+                      "innerError": {"code": "Forbidden", "message": message}}}
+
+
+class FakeServer:
+    """Jobs by id with a status; DELETE moves them to CANCELLING, and each read may finish them."""
+
+    def __init__(self, statuses, page_size=2, locked=(), finish_after_reads=None):
+        self.jobs = {job_id: {"id": job_id, "status": status, "executionMode": {"name": "RUN"}}
+                     for job_id, status in statuses.items()}
+        self.page_size = page_size
+        self.locked = set(locked)
+        self.finish_after_reads = finish_after_reads
+        self.reads = 0
+        self.request_count = 0
+        self.calls = []
+
+    def _tick(self):
+        self.reads += 1
+        if self.finish_after_reads is not None and self.reads >= self.finish_after_reads:
+            for job in self.jobs.values():
+                if job["status"] == "CANCELLING":
+                    job["status"] = "CANCELLED"
+
+    def get(self, template, *parts, params=None):
+        self.request_count += 1
+        self.calls.append(("GET", template, parts, dict(params or {})))
+        self._tick()
+        if template == "/api/jobs":
+            listed = self._listed(params)
+            return {"content": listed[:self.page_size], "totalPages": max(1, math.ceil(len(listed) / self.page_size))}
+        job = self.jobs.get(parts[0])
+        if job is None:
+            raise InsightHTTPError("GET", "/api/jobs/" + parts[0], 404, "Not Found")
+        return dict(job)
+
+    def _listed(self, params):
+        finished = bool((params or {}).get("includeFinished"))
+        return [dict(j) for j in self.jobs.values() if finished or j["status"] not in FINISHED]
+
+    def paged(self, template, params=None, concurrent=0):
+        self._tick()
+        listed = self._listed(params)
+        self.request_count += max(1, math.ceil(len(listed) / self.page_size))
+        self.calls.append(("LIST", template, (), dict(params or {})))
+        return iter(listed)
+
+    def delete(self, template, *parts):
+        self.request_count += 1
+        self.calls.append(("DELETE", template, parts, {}))
+        job_id = parts[0]
+        if job_id in self.locked:
+            raise InsightHTTPError("DELETE", "/api/jobs/" + job_id, 403, "Forbidden", envelope("The job is locked"))
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise InsightHTTPError("DELETE", "/api/jobs/" + job_id, 404, "Not Found")
+        if job["status"] not in FINISHED:
+            job["status"] = "CANCELLING"
+        return dict(job)
+
+    def count(self, kind):
+        return len([c for c in self.calls if c[0] == kind])
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def make_run(server, check_mode=False, parallel=4):
+    fake = FakeTime()
+    return CancelRun(server, parallel=parallel, check_mode=check_mode, sleep=fake.sleep, clock=fake.clock), fake
+
+
+def test_poll_delay_grows_to_a_cap():
+    delays = [poll_delay(n) for n in range(40)]
+    assert delays[0] == pytest.approx(0.05) and delays[1] == pytest.approx(0.1)
+    assert delays == sorted(delays) and max(delays) == POLL_MAX
+
+
+def test_unique_ids_checks_and_deduplicates():
+    assert unique_ids([jid(2), jid(1).upper(), jid(2)]) == [jid(2), jid(1)]
+    with pytest.raises(InsightConfigError, match="id: 'nope' is not a UUID"):
+        unique_ids(["nope"])
+
+
+def test_max_jobs_guard():
+    check_max_jobs(100, 100)
+    check_max_jobs(5000, 0)
+    with pytest.raises(InsightError, match="matched 101 jobs, more than max_jobs=100; nothing was cancelled"):
+        check_max_jobs(101, 100)
+
+
+def test_error_text_prefers_the_server_message():
+    assert error_text(InsightHTTPError("DELETE", "/api/jobs/x", 403, "Forbidden", envelope("The job is locked"))) == \
+        "403: The job is locked"
+    assert error_text(InsightError("boom", "DELETE", "/api/jobs/x")) == "DELETE /api/jobs/x: boom"
+
+
+def test_by_id_cancels_skips_and_reports_missing():
+    server = FakeServer({jid(1): "QUEUED", jid(2): "EXECUTING", jid(3): "COMPLETED", jid(4): "CANCELLING"})
+    run, _ = make_run(server)
+    run.select_ids([jid(1), jid(2), jid(3), jid(4), jid(9)])
+    run.cancel()
+    result = run.result()
+    assert result["cancelled"] == [jid(1), jid(2)]
+    assert result["skipped_jobs"] == {jid(3): "COMPLETED", jid(4): "CANCELLING"}
+    assert result["missing"] == [jid(9)]
+    assert result["failed_jobs"] == {}
+    assert result["matched"] == 4 and result["changed"] is True
+    assert [j["status"] for j in result["jobs"]] == ["CANCELLING", "CANCELLING"]
+    assert result["jobs"][0]["execution_mode"] == {"name": "RUN"}
+    assert result["diff"]["before"]["jobs"] == {jid(1): "QUEUED", jid(2): "EXECUTING"}
+    assert server.count("DELETE") == 2
+
+
+def test_refused_job_fails_after_the_others():
+    server = FakeServer({jid(1): "QUEUED", jid(2): "QUEUED", jid(3): "QUEUED"}, locked={jid(2)})
+    run, _ = make_run(server)
+    run.select_ids([jid(1), jid(2), jid(3)])
+    run.cancel()
+    result = run.result()
+    assert result["cancelled"] == [jid(1), jid(3)]
+    assert result["failed_jobs"] == {jid(2): "403: The job is locked"}
+    assert run.failure_line().startswith("could not cancel 1 job(s): %s: 403: The job is locked; cancelled 2" % jid(2))
+
+
+def test_job_gone_or_finished_between_selection_and_cancel_is_not_a_failure():
+    server = FakeServer({jid(1): "QUEUED", jid(2): "QUEUED", jid(3): "QUEUED"})
+    run, _ = make_run(server)
+    run.select_filter(JobFilter(status=["QUEUED"]))
+    del server.jobs[jid(1)]
+    server.jobs[jid(2)]["status"] = "COMPLETED"
+    run.cancel()
+    result = run.result()
+    assert result["cancelled"] == [jid(3)]
+    assert result["missing"] == [jid(1)]
+    assert result["skipped_jobs"] == {jid(2): "COMPLETED"}
+    assert result["failed_jobs"] == {}
+    assert [j["id"] for j in result["jobs"]] == [jid(3)]
+
+
+def test_check_mode_only_reads():
+    server = FakeServer({jid(1): "QUEUED", jid(2): "CANCELLING"})
+    run, _ = make_run(server, check_mode=True)
+    run.select_filter(JobFilter(status=["QUEUED", "CANCELLING"]))
+    run.cancel()
+    result = run.result()
+    assert result["cancelled"] == [jid(1)] and result["changed"] is True
+    assert result["diff"]["after"]["jobs"] == {jid(1): "CANCELLING"}
+    assert server.count("DELETE") == 0
+    assert server.jobs[jid(1)]["status"] == "QUEUED"
+
+
+def test_selection_listing_cost_is_measured():
+    server = FakeServer({jid(n): "QUEUED" for n in range(1, 8)}, page_size=2)
+    run, _ = make_run(server)
+    run.select_filter(JobFilter())
+    assert run.matched == 7 and run.listing_cost == 4
+
+
+def test_wait_polls_few_jobs_one_by_one_with_backoff():
+    server = FakeServer({jid(1): "QUEUED", jid(2): "QUEUED", jid(3): "QUEUED"}, finish_after_reads=7)
+    run, fake = make_run(server)
+    run.select_ids([jid(1), jid(2)])
+    run.cancel()
+    run.wait(60)
+    assert [j["status"] for j in run.result()["jobs"]] == ["CANCELLED", "CANCELLED"]
+    assert server.count("LIST") == 0
+    assert fake.sleeps == sorted(fake.sleeps) and fake.sleeps[0] == pytest.approx(0.05)
+
+
+def test_wait_polls_many_jobs_by_listing_then_reads_the_history_once():
+    server = FakeServer({jid(n): "QUEUED" for n in range(1, 41)}, page_size=10, finish_after_reads=2)
+    run, _ = make_run(server)
+    run.select_filter(JobFilter())
+    run.cancel()
+    before = server.request_count
+    run.wait(60)
+    assert server.count("GET") == 1  # the probe of the history listing's size
+    assert server.count("LIST") == 3  # selection, one poll round, the history pass
+    assert server.request_count - before <= 10
+    assert {j["status"] for j in run.result()["jobs"]} == {"CANCELLED"}
+
+
+def test_wait_times_out_listing_statuses():
+    server = FakeServer({jid(1): "QUEUED", jid(2): "CANCELLING", jid(3): "QUEUED"})
+    run, fake = make_run(server)
+    run.select_ids([jid(1), jid(2)])
+    run.cancel()
+    with pytest.raises(WaitTimeout) as caught:
+        run.wait(5)
+    assert caught.value.pending == {jid(1): "CANCELLING", jid(2): "CANCELLING"}
+    assert "2 job(s) not finished after 5s: %s (CANCELLING), %s (CANCELLING)" % (jid(1), jid(2)) in str(caught.value)
+    assert fake.now == pytest.approx(5)
+    assert max(fake.sleeps) <= POLL_MAX
+
+
+def test_wait_counts_a_vanished_job_as_finished():
+    server = FakeServer({jid(1): "QUEUED"})
+    run, _ = make_run(server)
+    run.select_ids([jid(1)])
+    run.cancel()
+    del server.jobs[jid(1)]
+    run.wait(5)
+    assert run.result()["cancelled"] == [jid(1)]
