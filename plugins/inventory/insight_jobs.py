@@ -1,0 +1,340 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: insight_jobs
+short_description: FICO Xpress Insight 5 jobs as inventory hosts, grouped by status
+version_added: 0.1.0
+description:
+  - Lists the jobs of an Insight 5 server and makes one host per job, so playbooks can target jobs the way they target
+    machines, for example a play with C(hosts) set to C(insight_status_queued).
+  - Every job field becomes a host variable in snake_case under O(prefix), for example C(insight_status) and
+    C(insight_scenario.name). All of it is server data and is never templated.
+  - Each host also gets C(ansible_connection=local), so tasks on a job run on the controller, unless O(compose) sets
+    C(ansible_connection).
+  - The group C(insight_jobs) holds every job, and there is one group per job status, C(insight_status_queued),
+    C(insight_status_executing) and so on for every status an Insight job can have. Every one of them exists even
+    when it has no job, so a play aimed at an empty status group runs cleanly with no hosts.
+  - The whole job list is read with a few paged calls, never one call per job. When any call fails the source fails
+    with one error line; a partial job list is never presented as the inventory.
+  - The configuration file name must end in C(insight_jobs.yml) or C(insight_jobs.yaml).
+author:
+  - xpress.insight contributors
+extends_documentation_fragment:
+  - xpress.insight.connection.plugins
+  - constructed
+  - inventory_cache
+options:
+  plugin:
+    description:
+      - The name of this plugin; it makes the file an inventory source of this plugin, also through the
+        P(ansible.builtin.auto#inventory) plugin.
+    type: str
+    required: true
+    choices: [xpress.insight.insight_jobs]
+  include_finished:
+    description:
+      - Also list finished jobs (V(COMPLETED), V(FAILED), V(CANCELLED), V(DELETED)) that the server still keeps in its
+        job history.
+      - Finished statuses in O(statuses) need this set to V(true).
+    type: bool
+    default: false
+  statuses:
+    description:
+      - Only jobs in one of these statuses. All statuses when not set.
+      - The status groups exist whatever this selects.
+    type: list
+    elements: str
+    choices: [QUEUED, EXECUTING, COMPLETING, COMPLETED, FAILED, CANCELLING, CANCELLED, DELETING, DELETED, INACTIVE]
+  scenario_ids:
+    description:
+      - Only jobs of these scenarios (UUIDs).
+      - With one scenario the server applies the filter itself; the plugin applies it again, because the server does
+        not filter finished jobs.
+    type: list
+    elements: str
+  apps:
+    description:
+      - Only jobs of these apps, each given by name or by UUID.
+      - When the job list is read from the server, an app that does not exist is an error.
+    type: list
+    elements: str
+  owners:
+    description:
+      - Only jobs owned by one of these users, each given by UUID or by the name the server shows in the job's owner
+        reference.
+    type: list
+    elements: str
+  filters:
+    description:
+      - Jinja2 conditionals evaluated on the controller for each job, over the same host variables as O(compose)
+        (the job fields under O(prefix)). A job becomes a host only when every conditional is true.
+      - A conditional that fails to evaluate drops the job, or fails the source when O(strict=true).
+    type: list
+    elements: str
+    default: []
+  hostnames:
+    description:
+      - How to name each job's host. Entries are tried in order and the first one that gives a non-empty name wins.
+      - An entry is either a field path such as V(id), V(name) or V(scenario.name), a Jinja2 expression such as
+        V(scenario.name ~ '-' ~ id[:8]), or a template such as V({{ owner.name }}/{{ id }}). They see the job's
+        fields in snake_case, without O(prefix).
+      - When no entry gives a name the job's UUID is used.
+      - Two jobs that get the same name become one host (the later job's variables win), with a warning, or fail
+        the source when O(strict=true). Keep V(id) in names that are not unique.
+    type: list
+    elements: str
+    default: [id]
+  prefix:
+    description:
+      - Prefix of the host variables made from the job fields, for example V(insight_) gives C(insight_id) and
+        C(insight_execution_mode).
+    type: str
+    default: insight_
+  concurrency:
+    description:
+      - How many pages of the job list are fetched at the same time once the first page has told how many there are.
+      - V(1) fetches them one after another.
+    type: int
+    default: 4
+notes:
+  - Connection options may come from the C(INSIGHT_*) environment variables, which keeps secrets out of the file.
+  - With O(cache=true) the cache holds the job list as the server returned it for the source, before any filter of
+    this plugin. O(statuses), O(apps), O(owners), O(filters), O(hostnames), O(compose) and the groups are applied
+    again at each run, so changing them needs no refresh; after changing O(include_finished), O(scenario_ids) or the
+    server, refresh the cache with C(--flush-cache).
+  - The C(refresh_inventory) meta task always reads the server again and refreshes the cache.
+  - Job names and other server text that contain C({{) stay literal; they are never templated.
+seealso:
+  - module: xpress.insight.insight_job_info
+  - module: xpress.insight.insight_job_cancel
+"""
+
+EXAMPLES = r"""
+# insight_jobs.yml: every queued and running job, connection from the INSIGHT_* environment variables
+plugin: xpress.insight.insight_jobs
+
+# prod.insight_jobs.yml: a fuller example
+plugin: xpress.insight.insight_jobs
+url: https://insight.example.com
+client_id: my-client-id
+include_finished: true
+apps: [Logistics, Portfolio]
+filters:
+  - insight_execution_mode.name != 'LOAD'
+hostnames:
+  - scenario.name ~ '-' ~ id[:8]
+  - id
+compose:
+  job_age_source: insight_created
+keyed_groups:
+  - key: insight_app.name
+    prefix: app
+  - key: insight_scenario.name
+    prefix: scenario
+  - key: insight_owner.name
+    prefix: owner
+  - key: insight_execution_mode.name
+    prefix: mode
+groups:
+  long_running: insight_status == 'EXECUTING' and insight_execution_attempts > 1
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: /tmp/insight_inventory_cache
+cache_timeout: 300
+
+# A playbook that cancels every queued job (ansible-playbook -i insight_jobs.yml cancel.yml)
+# - hosts: insight_status_queued
+#   gather_facts: false
+#   tasks:
+#     - name: Cancel the job
+#       xpress.insight.insight_job_cancel:
+#         id: "{{ insight_id }}"
+"""
+
+from typing import Any, Dict, List, Mapping, Optional
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
+
+from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError
+from ansible_collections.xpress.insight.plugins.module_utils._jobs import FINISHED, STATUSES, JobFilter, normalize_job, resolve_apps
+from ansible_collections.xpress.insight.plugins.plugin_utils._client import insight_errors, plugin_client
+from ansible_collections.xpress.insight.plugins.plugin_utils._inventory import HostNamer, check_prefix, is_template
+
+ALL_JOBS_GROUP = "insight_jobs"
+STATUS_GROUP = "insight_status_%s"
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    """One host per Insight job; groups by status; filters, Constructable and Cacheable on top."""
+
+    NAME = "xpress.insight.insight_jobs"
+
+    def verify_file(self, path: str) -> bool:
+        return bool(super().verify_file(path)) and path.endswith(("insight_jobs.yml", "insight_jobs.yaml"))
+
+    def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
+        super().parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        prefix = self.get_option("prefix")
+        problem = check_prefix(prefix)
+        if problem:
+            raise AnsibleParserError(problem)
+        with insight_errors(AnsibleParserError):
+            job_filter = self._job_filter()
+
+        use_cache = bool(self.get_option("cache"))
+        cache_key = self.get_cache_key(path)
+        raw_jobs: Optional[List[Dict[str, Any]]] = None
+        from_cache = False
+        if use_cache and cache:
+            try:
+                raw_jobs = self._cache[cache_key]
+                from_cache = True
+            except KeyError:
+                raw_jobs = None
+        if raw_jobs is None:
+            raw_jobs = self._fetch(job_filter)
+            if use_cache:
+                self._cache[cache_key] = raw_jobs
+        elif not isinstance(raw_jobs, list):
+            raise AnsibleParserError("the cached job list for %s is not a list; refresh it with --flush-cache" % path)
+        if from_cache:
+            self.display.vvv("insight_jobs: %d jobs from the cache (key %s)" % (len(raw_jobs), cache_key))
+        self._populate(raw_jobs, job_filter, prefix, from_cache)
+
+    # -- options and fetching -----------------------------------------------------------------------------------
+
+    def _job_filter(self) -> JobFilter:
+        statuses = self.get_option("statuses")
+        include_finished = self.get_option("include_finished")
+        finished_asked = sorted(set(s.upper() for s in statuses or []) & FINISHED)
+        if finished_asked and not include_finished:
+            raise InsightConfigError("statuses: %s only appear with include_finished: true" % ", ".join(finished_asked))
+        if not statuses and not include_finished:
+            # Also drops finished jobs of a cache filled with include_finished: true.
+            statuses = [s for s in STATUSES if s not in FINISHED]
+        return JobFilter(status=statuses, app=self.get_option("apps"), owner=self.get_option("owners"),
+                         scenario_id=self.get_option("scenario_ids"))
+
+    def _fetch(self, job_filter: JobFilter) -> List[Dict[str, Any]]:
+        """The server's raw job list; any failed call fails the whole source (never a partial list)."""
+        concurrency = max(int(self.get_option("concurrency") or 1), 1)
+        client = plugin_client(self.get_option, warn=self.display.warning, pool_size=concurrency + 1,
+                               error_class=AnsibleParserError)
+        with insight_errors(AnsibleParserError):
+            if job_filter.app:
+                # Fail on an app that does not exist rather than show an empty inventory.
+                resolve_apps(client, job_filter.app, option="apps")
+            params: Dict[str, Any] = dict(job_filter.server_params())
+            params["includeFinished"] = bool(self.get_option("include_finished"))
+            return list(client.paged("/api/jobs", params=params, concurrent=concurrency))
+
+    # -- building the inventory ---------------------------------------------------------------------------------
+
+    def _populate(self, raw_jobs: List[Mapping[str, Any]], job_filter: JobFilter, prefix: str, from_cache: bool) -> None:
+        inventory = self.inventory
+        inventory.add_group(ALL_JOBS_GROUP)
+        status_groups = {}
+        for status in STATUSES:
+            status_groups[status] = inventory.add_group(self._sanitize_group_name(STATUS_GROUP % status.lower()))
+
+        strict = bool(self.get_option("strict"))
+        compose = self.get_option("compose") or {}
+        groups = self.get_option("groups") or {}
+        keyed_groups = self.get_option("keyed_groups") or []
+        conditions = [c for c in self.get_option("filters") or [] if c]
+        constructed = bool(compose or groups or keyed_groups)
+        set_connection = "ansible_connection" not in compose
+        namer = HostNamer(self.get_option("hostnames") or ["id"], self._render_name)
+        seen_names = set()
+        duplicates = 0
+        # One string per variable name, shared by every host, instead of one per host and field.
+        var_names: Dict[str, str] = {}
+
+        for raw in raw_jobs:
+            # normalize_job copies, so the raw (possibly cached) list is never changed.
+            job = normalize_job(raw)
+            if not job_filter.matches(job):
+                continue
+            if from_cache:
+                # Server text must never be templated. Fresh answers are parsed by the standard json module, whose
+                # strings carry no template trust; a cache plugin's store is not ours to vouch for, so its data is
+                # explicitly marked unsafe (which costs a full copy, hence only here).
+                job = wrap_var(job)
+            host_vars = {}
+            for key, value in job.items():
+                var = var_names.get(key)
+                if var is None:
+                    var = var_names[key] = prefix + key
+                host_vars[var] = value
+            if conditions and not self._passes(conditions, host_vars, job, strict):
+                continue
+            name = namer.name(job) or job.get("id")
+            if not name:
+                if strict:
+                    raise AnsibleParserError("a job without an id and no host name from hostnames: %r" % (job,))
+                continue
+            if name in seen_names:
+                duplicates += 1
+                if strict:
+                    raise AnsibleParserError("hostnames: two jobs are both named %r; add id to the names" % name)
+            seen_names.add(name)
+            name = inventory.add_host(name, group=ALL_JOBS_GROUP)
+            status = job.get("status")
+            if status in status_groups:
+                inventory.add_child(status_groups[status], name)
+            host = inventory.get_host(name)
+            # In bulk and straight onto the host: the inventory's per-variable path would copy and tag every nested
+            # value again, which costs more than the rest of the plugin for thousands of jobs. The names are checked
+            # (a valid prefix plus snake_case keys) and the values are plain, untrusted JSON data.
+            host.vars.update(host_vars)
+            if set_connection:
+                host.vars["ansible_connection"] = "local"
+            if constructed:
+                self._construct(name, host, host_vars, compose, groups, keyed_groups, strict)
+
+        if duplicates:
+            self.display.warning("insight_jobs: %d jobs got a host name that an earlier job already had, so they share a "
+                                 "host; add id to hostnames to keep them apart" % duplicates)
+
+    def _construct(self, name: str, host: Any, host_vars: Dict[str, Any], compose: Dict[str, Any],
+                   groups: Dict[str, Any], keyed_groups: List[Any], strict: bool) -> None:
+        variables = host_vars
+        if compose:
+            self._set_composite_vars(compose, host_vars, name, strict=strict)
+            # Groups may use composed variables: read back only those, instead of all the host's variables.
+            variables = dict(host_vars)
+            variables.update((key, host.vars[key]) for key in compose if key in host.vars)
+        if groups:
+            self._add_host_to_composed_groups(groups, variables, name, strict=strict, fetch_hostvars=False)
+        if keyed_groups:
+            self._add_host_to_keyed_groups(keyed_groups, variables, name, strict=strict, fetch_hostvars=False)
+
+    def _passes(self, conditions: List[str], host_vars: Dict[str, Any], job: Mapping[str, Any], strict: bool) -> bool:
+        self.templar.available_variables = host_vars
+        for condition in conditions:
+            try:
+                if not self.templar.evaluate_conditional(condition):
+                    return False
+            except AnsibleError as exc:
+                if strict:
+                    raise AnsibleParserError("filters: %r failed for job %s: %s" % (condition, job.get("id"), exc)) from None
+                return False
+        return True
+
+    def _render_name(self, entry: str, fields: Mapping[str, Any]) -> Any:
+        self.templar.available_variables = fields
+        try:
+            if is_template(entry):
+                return self.templar.template(entry)
+            return self.templar.evaluate_expression(entry)
+        except AnsibleError as exc:
+            if self.get_option("strict"):
+                raise AnsibleParserError("hostnames: %r failed for job %s: %s" % (entry, fields.get("id"), exc)) from None
+            return None
