@@ -40,7 +40,7 @@ def token(req: Request) -> Response:
     lifetime = min(float(max_age), float(store.config.token_lifetime))
     now = time.monotonic()
     if len(store.tokens) > 10000:
-        for key in [k for k, (_, expiry) in store.tokens.items() if expiry <= now]:
+        for key in [k for k, entry in store.tokens.items() if entry[1] <= now]:
             del store.tokens[key]
     store.tokens[value] = (user.id, now + lifetime)
     return Response(200, value, TEXT_TYPE)
@@ -50,7 +50,7 @@ def authenticate(store: Any, header: Optional[str]) -> User:
     """The user behind an ``Authorization: Bearer`` header, or 401 (missing, malformed, unknown, expired)."""
     if not header:
         raise _unauthorized("Full authentication is required to access this resource")
-    scheme, _, value = header.strip().partition(" ")
+    scheme, _sep, value = header.strip().partition(" ")
     value = value.strip()
     if scheme.lower() != "bearer" or not value or " " in value:
         raise _unauthorized("The Authorization header is not a bearer token")

@@ -204,7 +204,7 @@ class Loader:
             share = int(round(count * weight / total))
             slots.extend(((k + 0.5) / max(share, 1), status) for k in range(share))
         slots.sort()
-        statuses = [s for _, s in slots][:count]
+        statuses = [slot[1] for slot in slots][:count]
         while len(statuses) < count:
             statuses.append(next(iter(weights)))
         for index, status in enumerate(statuses):

@@ -178,7 +178,7 @@ class InsightHandler(BaseHTTPRequestHandler):
     # -- dispatch ---------------------------------------------------------------------------------------------
     def _dispatch(self) -> None:
         store = self.server.store
-        path, _, query_string = self.path.partition("?")
+        path, _sep, query_string = self.path.partition("?")
         raw = self._read_body()
         if raw is None:
             self.close_connection = True

@@ -98,7 +98,7 @@ def test_rate_is_seeded_and_repeats(api, insight):
         insight.reset("demo")
         alice = api("alice")
         insight.faults({"route": "GET /api/apps", "kind": "status", "status": 503, "rate": 0.3, "seed": 7})
-        return [alice.get("/api/apps").status_code for _ in range(40)]
+        return [alice.get("/api/apps").status_code for _attempt in range(40)]
     first = pattern()
     assert 0 < first.count(503) < 40
     assert set(first) == {200, 503}

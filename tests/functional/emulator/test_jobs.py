@@ -101,7 +101,7 @@ def test_paused_clock_keeps_jobs_still_and_speed_moves_them(api, insight):
     insight.clock("speed", speed=1000)
     insight.clock("resume")
     status = None
-    for _ in range(200):
+    for _attempt in range(200):
         status = ann.get(JOB1).json()["status"]
         if status == "COMPLETED":
             break
