@@ -88,7 +88,7 @@ class FolderRun:
         views = [self.view(item) for item in items]
         out: Dict[str, Any] = {
             "changed": bool(self.created or self.updated or self.moved or self.deleted),
-            "created": self.created, "updated": self.updated, "moved": self.moved, "deleted": self.deleted,
+            "created": sorted(self.created, key=lambda p: p.count("/")), "updated": self.updated, "moved": self.moved, "deleted": self.deleted,
         }
         if self.opts["single"]:
             out["folder"] = views[0]

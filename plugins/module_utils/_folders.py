@@ -192,11 +192,13 @@ class Repository:
         # Another writer made `name` between our lookup and our create, so the server suffixed ours.
         self.delete(duplicate["id"])
         existing = self.child_named(container, name, fresh=True)
-        if existing is None or not is_folder(existing):
-            what = "a scenario" if existing is not None else "nothing"
-            raise InsightError("path: creating %s made %r, so another item named %r appeared meanwhile, but %s has "
-                               "that name now; removed %r, nothing else changed"
-                               % (path.text, duplicate.get("name"), name, what, duplicate.get("name")))
+        if existing is None:
+            raise InsightError("path: %s exists on the server but is not visible to this user (presumably another "
+                               "user's PRIVATE folder); removed the duplicate %r the server made instead"
+                               % (path.text, duplicate.get("name")))
+        if not is_folder(existing):
+            raise InsightError("path: %s is a scenario, not a folder (it appeared while this task ran); removed the "
+                               "duplicate folder %r the server made instead" % (path.text, duplicate.get("name")))
         self.warn("%s: another writer created this folder at the same time; removed the duplicate %r that the server "
                   "made for this run and used the existing folder" % (path.text, duplicate.get("name")))
         return existing
