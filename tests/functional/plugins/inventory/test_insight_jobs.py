@@ -284,3 +284,36 @@ def test_bad_options_are_one_line(insight, run_inventory):
     assert "apps: no app named or with id 'Nope'" in line, line
     line = failure(run_inventory, config(scenario_ids=["not-a-uuid"]))
     assert line.startswith("scenario_id"), line
+
+
+# -- a playbook aimed at a status group ---------------------------------------------------------------------------
+
+def test_playbook_cancels_the_queued_jobs_and_refreshes(insight, run_playbook, tmp_path):
+    source = tmp_path / "queue.insight_jobs.yml"
+    # Alice may cancel her own jobs; Bob's locked and private ones would answer 403.
+    source.write_text("plugin: xpress.insight.insight_jobs\nowners: [Alice Able]\n", encoding="utf-8")
+    mine = {job["id"] for job in state_jobs(insight, {"QUEUED"}) if job["owner"]["name"] == "Alice Able"}
+    assert len(mine) >= 2
+    playbook = [
+        {"name": "cancel", "hosts": "insight_status_queued", "gather_facts": False, "tasks": [
+            {"name": "Cancel the job", "xpress.insight.insight_job_cancel": {"id": "{{ insight_id }}"}},
+            {"name": "Where it ran", "ansible.builtin.command": "hostname", "changed_when": False},
+        ]},
+        {"name": "refresh", "hosts": "localhost", "gather_facts": False, "tasks": [
+            {"name": "Refresh", "ansible.builtin.meta": "refresh_inventory"},
+            {"name": "Queue after", "ansible.builtin.set_fact": {"left": "{{ groups['insight_status_queued'] }}",
+                                                                  "all_jobs": "{{ groups['insight_jobs'] }}"}},
+        ]},
+    ]
+    result = run_playbook(playbook, inventory=str(source))
+    assert result.rc == 0, result
+    ran = {entry["host"] for entry in result.results if entry["task"] == "Cancel the job"}
+    assert ran == mine
+    for job_id in mine:
+        assert result.task("Cancel the job", host=job_id)["changed"] is True
+        # ansible_connection=local: the job's "host" is the controller itself
+        assert result.task("Where it ran", host=job_id)["rc"] == 0
+    assert {job["id"] for job in state_jobs(insight) if job["status"] in ("CANCELLING", "CANCELLED")} >= mine
+    after = result.task("Queue after", host="localhost")["ansible_facts"]
+    assert after["left"] == []
+    assert not set(after["all_jobs"]) & mine
