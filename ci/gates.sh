@@ -3,6 +3,7 @@
 #
 #   ci/gates.sh                 every gate, in order
 #   ci/gates.sh sanity build    only the named gates (the tree copy is always prepared first)
+#   GATES_KEEP_GOING=1 ci/gates.sh   run every gate even after one failed; exit non-zero at the end
 #
 # Gates discover the plugins that exist when they run; nothing here names a module.
 set -euo pipefail
@@ -37,6 +38,7 @@ export PATH=$VENV/bin:$PATH
 GATE_NAMES=()
 GATE_SECONDS=()
 GATE_RESULTS=()
+FAILED_GATES=()
 CURRENT_GATE=''
 CURRENT_START=0
 
@@ -57,7 +59,9 @@ summary() {
     done
     printf '%-16s %8s\n' total "$total"
     if [[ $rc -ne 0 ]]; then
-        echo "gates FAILED${CURRENT_GATE:+ in gate: $CURRENT_GATE}"
+        echo "gates FAILED${CURRENT_GATE:+ in gate: $CURRENT_GATE}${FAILED_GATES[*]:+ in: ${FAILED_GATES[*]}}"
+    else
+        echo "all gates passed"
     fi
 }
 trap summary EXIT
@@ -84,6 +88,14 @@ run_gate() {
     rc=$?
     set -e
     if [[ $rc -ne 0 ]]; then
+        if [[ ${GATES_KEEP_GOING:-0} == 1 && $name != prepare ]]; then
+            GATE_NAMES+=("$name")
+            GATE_SECONDS+=($(($(date +%s) - CURRENT_START)))
+            GATE_RESULTS+=("FAILED (exit $rc)")
+            FAILED_GATES+=("$name")
+            CURRENT_GATE=''
+            return 0
+        fi
         exit "$rc"
     fi
     local result=passed
@@ -234,3 +246,6 @@ fi
 for name in "${selected[@]}"; do
     run_gate "$name" "gate_${name//-/_}"
 done
+if [[ ${#FAILED_GATES[@]} -gt 0 ]]; then
+    exit 1
+fi
