@@ -301,8 +301,8 @@ def test_playbook_cancels_the_queued_jobs_and_refreshes(insight, run_playbook, t
         ]},
         {"name": "refresh", "hosts": "localhost", "gather_facts": False, "tasks": [
             {"name": "Refresh", "ansible.builtin.meta": "refresh_inventory"},
-            {"name": "Queue after", "ansible.builtin.set_fact": {"left": "{{ groups['insight_status_queued'] }}",
-                                                                  "all_jobs": "{{ groups['insight_jobs'] }}"}},
+            {"name": "Queue after", "ansible.builtin.set_fact": {
+                "left": "{{ groups['insight_status_queued'] }}", "all_jobs": "{{ groups['insight_jobs'] }}"}},
         ]},
     ]
     result = run_playbook(playbook, inventory=str(source))
