@@ -160,5 +160,5 @@ def diff_view(view: Optional[Mapping[str, Any]], parent_path: Optional[str] = No
         "name": view.get("name"),
         "share_status": view.get("share_status"),
         "owner": owner.get("name") or owner.get("id"),
-        "parent": parent_path if parent_path is not None else (path.rsplit("/", 1)[0] if "/" in path[1:] else path),
+        "parent": parent_path if parent_path is not None else path.rsplit("/", 1)[0],
     }

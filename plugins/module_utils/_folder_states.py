@@ -302,25 +302,24 @@ class FolderRun:
         dest_app = (dest.get("app") or {}).get("id") if dest.get("objectType") != "APP" else dest["id"]
         dest_path = _path_of(dest) or "/" + dest.get("name", "")
         out: List[Optional[Item]] = []
-        sources: List[Tuple[str, Optional[Item], Optional[RepoPath]]] = []
+        sources: List[Tuple[str, Optional[Item], str]] = []
         if self.opts["id"]:
             folder = self.by_id()
             if folder is None:
                 raise InsightError("id: there is no folder %s (or it is not visible to this user)" % self.opts["id"])
-            sources.append((_path_of(folder), folder, None))
+            sources.append((_path_of(folder), folder, folder["name"]))
         else:
             for path in self.opts["paths"]:
                 _app, chain, missing = self.repo.walk(path)
-                sources.append((path.text, chain[-1] if missing == len(path.names) else None, path))
-        for label, folder, path in sources:
+                sources.append((path.text, chain[-1] if missing == len(path.names) else None, path.names[-1]))
+        for label, folder, name in sources:
             if folder is None:
-                assert path is not None
-                there = self.repo.child_named(dest, path.names[-1])
+                there = self.repo.child_named(dest, name)
                 if there is not None and is_folder(there):
                     out.append(there)  # moved by an earlier run
                     continue
                 raise InsightError("path: there is no folder %s to move, and %s holds no folder named %r"
-                                   % (label, dest_path, path.names[-1]))
+                                   % (label, dest_path, name))
             out.append(self.move_one(label, folder, dest, dest_app, dest_path, dest_chain))
         return out
 
@@ -337,9 +336,9 @@ class FolderRun:
                                % (dest_path, label))
         clash = self.repo.child_named(dest, folder["name"])
         if clash is not None:
+            what = "a folder" if is_folder(clash) else "a scenario"
             raise InsightError("dest: %s already holds %s named %r; rename or remove it first (the server would "
-                               "otherwise suffix the name)" % (dest_path, "a folder" if is_folder(clash) else "a scenario",
-                                                              folder["name"]))
+                               "otherwise suffix the name)" % (dest_path, what, folder["name"]))
         before = dict(folder)
         if self.check_mode:
             after = dict(folder, path=dest_path + "/" + folder["name"],
@@ -361,4 +360,3 @@ def run_folder(repo: Repository, params: Mapping[str, Any], check_mode: bool, ba
     if not diff:
         result.pop("diff")
     return result
-

@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError
+from ansible_collections.xpress.insight.plugins.module_utils._folder_paths import (
+    RepoPath, diff_view, item_view, name_problem, parents_first, parse_path, parse_paths)
+
+
+@pytest.mark.parametrize("name", ["Reports", "A, b", "2023", "x" * 255, "inner  space", "ünïcode"])
+def test_valid_names(name):
+    assert name_problem(name) is None
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("", "is empty"),
+    ("x" * 256, "256 characters long"),
+    ("tab\there", "control character"),
+    ("del\x7f", "control character"),
+    ("c1\x85", "control character"),
+    (" lead", "white space"),
+    ("trail\n", "control character"),
+    ("trail ", "white space"),
+])
+def test_invalid_names(name, problem):
+    assert problem in name_problem(name)
+
+
+def test_single_string_is_one_path_even_with_commas():
+    paths, single = parse_paths("/Logistics/A, B/C")
+    assert single is True
+    assert paths == [RepoPath("Logistics", ["A, B", "C"])]
+    assert paths[0].text == "/Logistics/A, B/C"
+
+
+def test_list_keeps_order_and_drops_repeats():
+    paths, single = parse_paths(["/App/B", "/App/A", "/App/B"])
+    assert single is False
+    assert [p.text for p in paths] == ["/App/B", "/App/A"]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("App/A", "must start with /"),
+    ("/", "has no app name"),
+    ("//A", "has no app name"),
+    ("/App//A", "empty folder name"),
+    ("/App/A//", "empty folder name"),
+    ("/App", "names the app"),
+    ("/App/ A", "white space"),
+    (3, "is not a string"),
+])
+def test_bad_paths(value, message):
+    with pytest.raises(InsightConfigError) as info:
+        parse_path(value)
+    assert message in str(info.value)
+    assert str(info.value).startswith("path: ")
+
+
+def test_bad_paths_in_a_list_name_the_index():
+    with pytest.raises(InsightConfigError) as info:
+        parse_paths(["/App/A", "/App//B"])
+    assert str(info.value).startswith("path[1]: ")
+    with pytest.raises(InsightConfigError):
+        parse_paths([])
+    with pytest.raises(InsightConfigError):
+        parse_paths({"a": 1})
+
+
+def test_app_root_and_trailing_slash():
+    assert parse_path("/App", allow_app_root=True) == RepoPath("App", [])
+    assert parse_path("/App/A/") == RepoPath("App", ["A"])
+
+
+def test_is_within_compares_names():
+    base = RepoPath("App", ["A"])
+    assert RepoPath("App", ["A", "B"]).is_within(base)
+    assert base.is_within(base)
+    assert not RepoPath("App", ["Ax"]).is_within(base)
+    assert not RepoPath("Other", ["A", "B"]).is_within(base)
+
+
+def test_parents_first_is_stable():
+    given = [RepoPath("A", ["x", "y"]), RepoPath("A", ["z"]), RepoPath("A", ["x"])]
+    assert [p.text for p in parents_first(given)] == ["/A/z", "/A/x", "/A/x/y"]
+
+
+FOLDER = {
+    "id": "f1", "name": "Weekly", "objectType": "FOLDER", "path": "/Logistics/Reports/Weekly", "shareStatus": "READONLY",
+    "url": "/api/folders/f1", "app": {"id": "a1", "name": "Logistics", "objectType": "APP", "url": "/api/apps/a1"},
+    "parent": {"id": "f0", "name": "Reports", "objectType": "FOLDER", "url": "/api/folders/f0"},
+    "owner": {"id": "u1", "name": "Alice Able", "objectType": "USER", "url": "/api/admin/users/u1"},
+}
+
+
+def test_item_view_shape():
+    view = item_view(FOLDER, "https://insight.example.com")
+    assert view == {
+        "id": "f1", "name": "Weekly", "path": "/Logistics/Reports/Weekly",
+        "parent": {"id": "f0", "name": "Reports", "object_type": "FOLDER"}, "share_status": "READONLY",
+        "owner": {"id": "u1", "name": "Alice Able"}, "app": {"id": "a1", "name": "Logistics"},
+        "url": "https://insight.example.com/api/folders/f1",
+    }
+
+
+def test_diff_view():
+    view = item_view(FOLDER, "https://x")
+    assert diff_view(view) == {"path": "/Logistics/Reports/Weekly", "name": "Weekly", "share_status": "READONLY",
+                               "owner": "Alice Able", "parent": "/Logistics/Reports"}
+    root = item_view(dict(FOLDER, path="/Logistics/Weekly"), "https://x")
+    assert diff_view(root)["parent"] == "/Logistics"
+    assert diff_view(None) == {}
