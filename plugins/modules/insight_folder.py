@@ -16,8 +16,8 @@ description:
   - A whole hierarchy is one task, since O(path) takes a list.
   - Folders are found by walking from the app root one level at a time through the children listings, with each
     listing read at most once per task. Names match exactly, case included, as on the server.
-  - The server appends a suffix such as C( (1\)) instead of failing when a folder name is taken. The module never
-    leaves such a duplicate behind. When another writer creates the same folder at the same moment, the module
+  - The server does not fail when a folder name is taken; it gives the new folder a suffixed name such as
+    "Reports (1)". The module never leaves such a duplicate behind. When another writer creates the same folder at the same moment, the module
     deletes the duplicate it was given, uses the existing folder and warns. Name clashes on rename or move are
     reported as errors before anything is written.
   - When the answer to a create or a move is lost (for example the connection drops after the server acted), the
