@@ -1,0 +1,142 @@
+"""The use-case playbooks of playbooks/ run as a user would run them, asserting the server state they leave."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any, Dict, List
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+PLAYBOOKS = ROOT / "playbooks"
+DEMO = ROOT / "tests" / "insight_emulator" / "data" / "demo.yml"
+
+
+def writes(counters: Dict[str, Any]) -> int:
+    """POST, PATCH and DELETE calls, the token call left out (the emulator counts it apart)."""
+    return int(counters["writes"])
+
+
+def statuses(state: Dict[str, Any]) -> Dict[str, str]:
+    return {job["id"]: job["status"] for job in state["jobs"]}
+
+
+def created(job: Dict[str, Any]) -> datetime.datetime:
+    return datetime.datetime.strptime(job["created"].replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
+
+
+def test_provision_folders_builds_the_tree_and_converges(insight, run_playbook):
+    # The shipped tree description, unchanged: the test proves the file a user edits works.
+    description = yaml.safe_load((PLAYBOOKS / "vars" / "folder_tree.yml").read_text(encoding="utf-8"))
+    app = description["folder_app"]
+    wanted = set()
+    for relative in description["folder_tree"]:
+        parts = relative.strip("/").split("/")
+        wanted.update("/%s/%s" % (app, "/".join(parts[:n])) for n in range(1, len(parts) + 1))
+
+    preview = run_playbook(PLAYBOOKS / "provision_folders.yml", check=True)
+    assert preview.rc == 0, preview
+    assert set(preview.task("Create the missing folders of the tree, parents first")["created"]) == wanted
+    assert writes(insight.counters()) == 0
+
+    first = run_playbook(PLAYBOOKS / "provision_folders.yml")
+    assert first.rc == 0, first
+    users = {user["username"]: user["id"] for user in insight.state()["users"]}
+    folders = {folder["path"]: folder for folder in insight.state()["folders"]}
+    assert wanted <= set(folders)
+    for subtree in description["folder_subtrees"]:
+        top = "/%s/%s" % (app, subtree["path"])
+        below = [path for path in wanted if path == top or path.startswith(top + "/")]
+        assert len(below) > 1
+        for path in below:
+            assert folders[path]["shareStatus"] == subtree["share_status"], path
+            assert folders[path]["owner"]["id"] == users[subtree["owner"]], path
+    locked = {"/%s/%s" % (app, s["path"]) for s in description["folder_subtrees"]}
+    for path in wanted:
+        if not any(path == top or path.startswith(top + "/") for top in locked):
+            assert folders[path]["shareStatus"] == "FULLACCESS", path
+    # The demo's own folders keep their settings.
+    assert folders["/Logistics/Archive"]["shareStatus"] == "READONLY"
+    assert folders["/Logistics/Reports"]["shareStatus"] == "FULLACCESS"
+
+    insight.reset_counters()
+    again = run_playbook(PLAYBOOKS / "provision_folders.yml")
+    assert again.rc == 0, again
+    assert not any(entry["result"].get("changed") for entry in again.results), again
+    assert writes(insight.counters()) == 0
+    assert {f["path"] for f in insight.state()["folders"]} == set(folders)
+
+
+def _logistics_queued(state: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return [job for job in state["jobs"] if job["status"] == "QUEUED" and (job.get("app") or {}).get("name") == "Logistics"]
+
+
+def test_nightly_cleanup_cancels_only_old_queued_jobs_of_the_app(insight, run_playbook):
+    before = insight.state()
+    # With the default age (6h) nothing in the demo data is old enough: a clean run that writes nothing.
+    quiet = run_playbook(PLAYBOOKS / "nightly_cleanup.yml")
+    assert quiet.rc == 0, quiet
+    assert quiet.task("Report the clean-up")["msg"]["cancelled"] == []
+    assert writes(insight.counters()) == 0
+
+    # 150 s: the three oldest queued Logistics jobs; the locked one (2 minutes old) and the newer one stay.
+    now = datetime.datetime.fromtimestamp(insight.clock()["now"], datetime.timezone.utc)
+    limit = now - datetime.timedelta(seconds=150)
+    expected = {job["id"] for job in _logistics_queued(before) if created(job) < limit}
+    assert len(expected) == 3
+    result = run_playbook(PLAYBOOKS / "nightly_cleanup.yml", extra_vars={"cleanup_older_than": "150s"})
+    assert result.rc == 0, result
+    report = result.task("Report the clean-up")["msg"]
+    assert set(report["cancelled"]) == expected
+    assert int(report["still_queued"]) == len(_logistics_queued(before)) - 3
+
+    after = statuses(insight.state())
+    for job_id, status in statuses(before).items():
+        if job_id in expected:
+            assert after[job_id] in ("CANCELLING", "CANCELLED"), job_id
+        else:
+            assert after[job_id] == status, job_id
+
+    # The max_jobs guard: the same selection with a cap of 1 cancels nothing and the play fails with the report.
+    insight.reset("demo")
+    guarded = run_playbook(PLAYBOOKS / "nightly_cleanup.yml", extra_vars={"cleanup_older_than": "150s", "cleanup_max_jobs": 1})
+    assert guarded.rc != 0
+    assert guarded.task("Report the clean-up")["msg"]["cancelled"] == []
+    assert "max_jobs" in guarded.task("Report the clean-up")["msg"]["error"]
+    assert writes(insight.counters()) == 0
+
+
+STUCK_ID = "5d0c1a5e-0000-4000-8000-000000000001"
+MESSAGE_ID = "5d0c1a5e-0000-4000-8000-0000000000aa"
+
+
+def test_ops_runbook_finds_shows_cancels_and_verifies(insight, run_playbook, tmp_path):
+    seed = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    seed["jobs"].append({"id": STUCK_ID, "scenario": "/Logistics/Reports/Weekly/Week 1", "owner": "bob",
+                         "status": "EXECUTING", "created": "-3h", "started": "-170m",
+                         "messages": [{"id": MESSAGE_ID, "content": "solver stalled at node 41\nwaiting for licence\n"}]})
+    insight.reset(seed)
+    before = statuses(insight.state())
+    dest = tmp_path / "message.txt"
+
+    result = run_playbook(PLAYBOOKS / "ops_runbook.yml", extra_vars={
+        "runbook_scenario": "Week 1", "runbook_stuck_for": "1h", "runbook_message_id": MESSAGE_ID,
+        "runbook_message_dest": str(dest)})
+    assert result.rc == 0, result
+    assert result.task("Show the job")["msg"]["id"] == STUCK_ID
+    assert dest.read_text(encoding="utf-8") == "solver stalled at node 41\nwaiting for licence\n"
+    assert result.task("Show the message file")["msg"] == ["solver stalled at node 41", "waiting for licence"]
+    assert result.task("Cancel the job and wait until it has stopped")["cancelled"] == [STUCK_ID]
+    assert "EXECUTING -> CANCELLED" in result.task("Verify that the job has stopped")["msg"]
+
+    after = statuses(insight.state())
+    assert after[STUCK_ID] == "CANCELLED"
+    assert {k: v for k, v in after.items() if k != STUCK_ID} == {k: v for k, v in before.items() if k != STUCK_ID}
+
+
+def test_ops_runbook_stops_cleanly_when_nothing_is_stuck(insight, run_playbook):
+    result = run_playbook(PLAYBOOKS / "ops_runbook.yml", extra_vars={"runbook_scenario": "No such scenario"})
+    assert result.rc != 0
+    assert "no EXECUTING job of Logistics scenario No such scenario" in result.task("Stop when no job matches")["msg"]
+    assert writes(insight.counters()) == 0
