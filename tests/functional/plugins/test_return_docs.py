@@ -40,8 +40,8 @@ def calls(tmp_path: Path, message_job: str) -> list:
     return [
         task("insight_job_info", "list", {"include_finished": True}),
         task("insight_job_info", "filtered", {"app": "Logistics", "status": ["QUEUED"], "created_before": "1m"}),
-        task("insight_job_info", "message file", {"id": message_job, "message_file": {"message_id": MESSAGE_FILE,
-                                                                                       "dest": str(tmp_path / "m.txt")}}),
+        task("insight_job_info", "message file",
+             {"id": message_job, "message_file": {"message_id": MESSAGE_FILE, "dest": str(tmp_path / "m.txt")}}),
         task("insight_job_cancel", "check", {"app": "Logistics", "older_than": "150s"}, check_mode=True),
         task("insight_job_cancel", "filter", {"app": "Logistics", "older_than": "150s", "wait": True}, diff=True),
         task("insight_job_cancel", "again", {"app": "Logistics", "older_than": "150s"}),
