@@ -179,7 +179,7 @@ def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False
     params: Dict[str, Any] = dict(job_filter.server_params())
     params["includeFinished"] = bool(include_finished)
     jobs = (normalize_job(job) for job in client.paged("/api/jobs", params=params, concurrent=concurrent))
-    return [job for job in job_filter.select(jobs)]
+    return list(job_filter.select(jobs))
 
 
 def resolve_apps(client: Any, wanted: Optional[Sequence[str]], option: str = "app") -> Optional[List[str]]:
