@@ -60,7 +60,7 @@ class Child:
         with tempfile.TemporaryFile(dir=self.work) as out, tempfile.TemporaryFile(dir=self.work) as err:
             start = time.perf_counter()
             proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err)
-            _, status, usage = os.wait4(proc.pid, 0)
+            status, usage = os.wait4(proc.pid, 0)[1:]
             elapsed = time.perf_counter() - start
             proc.returncode = os.waitstatus_to_exitcode(status)
             out.seek(0)
@@ -74,8 +74,8 @@ def median_of(child: Child, cmd: List[str], env: Dict[str, str], cwd: str, repea
     child.run(cmd, env, cwd)  # warm-up: file system caches, .pyc files, the emulator's first answers
     times = []
     out = ""
-    for _ in range(repeat):
-        elapsed, _, out = child.run(cmd, env, cwd)
+    for _run in range(repeat):
+        elapsed, _rss, out = child.run(cmd, env, cwd)
         times.append(elapsed)
     return statistics.median(times), times, out
 
@@ -108,19 +108,19 @@ def main() -> int:
         child = Child(work)
         raw_cmd = [sys.executable, "-c", RAW_FETCH, emulator.url, user["client_id"], user["secret"], str(CONCURRENCY)]
         raw, raw_times, raw_out = median_of(child, raw_cmd, env, work, args.repeat)
-        bare, bare_times, _ = median_of(child, [str(BIN / "ansible-inventory"), "-i", str(empty), "--list"], env, work, args.repeat)
+        bare, bare_times, _out = median_of(child, [str(BIN / "ansible-inventory"), "-i", str(empty), "--list"], env, work, args.repeat)
 
         list_cmd = [str(BIN / "ansible-inventory"), "-i", str(source), "--list"]
         child.run(list_cmd, env, work)
         plugin_times = []
         peak_kb = 0
         out = ""
-        for _ in range(args.repeat):
+        for _run in range(args.repeat):
             elapsed, own_kb, out = child.run(list_cmd, env, work)
             plugin_times.append(elapsed)
             peak_kb = max(peak_kb, own_kb)
         plugin = statistics.median(plugin_times)
-        graph, graph_times, _ = median_of(child, [str(BIN / "ansible-inventory"), "-i", str(source), "--graph"], env, work,
+        graph, graph_times, _out = median_of(child, [str(BIN / "ansible-inventory"), "-i", str(source), "--graph"], env, work,
                                           args.repeat)
         hosts = out.count('"insight_id"')
 

@@ -22,7 +22,7 @@ description:
     with one error line; a partial job list is never presented as the inventory.
   - The configuration file name must end in C(insight_jobs.yml) or C(insight_jobs.yaml).
 author:
-  - xpress.insight contributors
+  - xpress.insight contributors (@xpress-insight)
 extends_documentation_fragment:
   - xpress.insight.connection.plugins
   - constructed
