@@ -158,6 +158,7 @@ gate_docs_lint() {
 }
 
 gate_build() {
+    python "$CI/check_versions.py" "$COPY"
     rm -rf "$DIST" "$INSTALL"
     mkdir -p "$DIST" "$INSTALL"
     (cd "$COPY" && ansible-galaxy collection build --output-path "$DIST")
