@@ -1,0 +1,95 @@
+"""Workloads 1 (provision a folder tree in an empty app) and 2 (the converged re-run), three variants each."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Dict, List, Sequence, Tuple
+
+from harness import Bench, Row, RunFailed, Sample
+
+APP = "Tree"
+NAMES = ("Region", "Site", "Line")
+
+
+def tree_levels(shape: Sequence[int]) -> List[List[Dict[str, str]]]:
+    """The tree as three levels of {name, path, parent}; paths are relative to the app."""
+    levels: List[List[Dict[str, str]]] = [[], [], []]
+    for a in range(1, shape[0] + 1):
+        top = "%s %d" % (NAMES[0], a)
+        levels[0].append({"name": top, "path": top, "parent": ""})
+        for b in range(1, shape[1] + 1):
+            mid = "%s %d" % (NAMES[1], b)
+            levels[1].append({"name": mid, "path": top + "/" + mid, "parent": top})
+            for c in range(1, shape[2] + 1):
+                leaf = "%s %d" % (NAMES[2], c)
+                levels[2].append({"name": leaf, "path": "%s/%s/%s" % (top, mid, leaf), "parent": top + "/" + mid})
+    return levels
+
+
+def all_paths(shape: Sequence[int]) -> List[str]:
+    return ["/%s/%s" % (APP, item["path"]) for level in tree_levels(shape) for item in level]
+
+
+def seed(shape: Sequence[int], built: bool) -> Dict[str, Any]:
+    app: Dict[str, Any] = {"name": APP}
+    if built:
+        app["folders"] = [{"name": "%s %d" % (NAMES[0], a), "folders": [
+            {"name": "%s %d" % (NAMES[1], b), "folders": [{"name": "%s %d" % (NAMES[2], c)} for c in range(1, shape[2] + 1)]}
+            for b in range(1, shape[1] + 1)]} for a in range(1, shape[0] + 1)]
+    # Another app with content, so the lookups have something to skip.
+    return {"apps": [{"name": "Logistics", "folders": [{"name": "Reports", "scenarios": [{"name": "Base case"}]}]}, app]}
+
+
+def minimal_calls(shape: Sequence[int], built: bool) -> int:
+    """Token + app list + app root listing; then one POST per folder (empty app: a new folder has no children to
+    list) or one listing per existing parent of a leaf (converged: top and second-level folders)."""
+    if built:
+        return 3 + shape[0] + shape[0] * shape[1]
+    return 3 + shape[0] + shape[0] * shape[1] + shape[0] * shape[1] * shape[2]
+
+
+def write_vars(bench: Bench, shape: Sequence[int]) -> Path:
+    levels = tree_levels(shape)
+    data = {"tree_app": APP, "tree_paths": all_paths(shape), "level1": levels[0], "level2": levels[1], "level3": levels[2]}
+    target = Path(bench.work) / "tree_vars.json"
+    target.write_text(json.dumps(data), encoding="utf-8")
+    return target
+
+
+def folder_paths(bench: Bench) -> List[str]:
+    prefix = "/%s/" % APP
+    return sorted(f["path"] for f in bench.control.state()["folders"] if f["path"].startswith(prefix))
+
+
+def run(bench: Bench, shape: Sequence[int], uri_reps: int, workloads: Sequence[int]) -> List[Row]:
+    vars_file = write_vars(bench, shape)
+    wanted = sorted(all_paths(shape))
+    variants: List[Tuple[str, List[str], bool]] = [
+        ("xpress.insight playbook", bench.playbook("folders_xpress.yml", vars_file), False),
+        ("uri-loop playbook", bench.playbook("folders_uri.yml", vars_file), True),
+        ("raw requests script", bench.script("folders_raw.py", str(vars_file)), False),
+    ]
+    rows: List[Row] = []
+    for number, built in ((1, False), (2, True)):
+        if number not in workloads:
+            continue
+        workload = "%d %s" % (number, "tree converged" if built else "tree %d folders" % len(wanted))
+
+        def prepare(built: bool = built) -> None:
+            bench.control.reset(seed(shape, built))
+
+        def check(sample: Sample, built: bool = built) -> None:
+            found = folder_paths(bench)
+            if found != wanted:
+                raise RunFailed("the tree is wrong after the run: %d folders, %d wanted" % (len(found), len(wanted)))
+            if built and sample.writes:
+                raise RunFailed("the converged run made %d write(s)" % sample.writes)
+
+        for variant, cmd, slow in variants:
+            row = Row(workload, variant, minimal_calls(shape, built))
+            if slow:
+                bench.measure(row, cmd, prepare, check, reps=uri_reps, warmup=0)
+            else:
+                bench.measure(row, cmd, prepare, check)
+            rows.append(row)
+    return rows

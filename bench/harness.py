@@ -1,0 +1,167 @@
+"""What every benchmark row needs: timed child processes, the Ansible environment, emulator counters and CPU use.
+
+A row is measured as whole processes (interpreter and Ansible start-up included) because that is what a user waits
+for. The emulator runs in its own process; its CPU time per run is read from /proc so the report can show that it
+was not what the clients waited for.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+WORKLOADS = BENCH / "workloads"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from insight_emulator.control import Control  # noqa: E402  pylint: disable=wrong-import-position
+
+
+class RunFailed(RuntimeError):
+    """A measured child process exited non-zero or did not do its work."""
+
+
+class Sample:
+    """One measured run: wall time, peak RSS (kB) of that child, emulator CPU seconds, server-side counters."""
+
+    def __init__(self, seconds: float, rss_kb: int, server_cpu: Optional[float], counters: Dict[str, Any], out: str) -> None:
+        self.seconds = seconds
+        self.rss_kb = rss_kb
+        self.server_cpu = server_cpu
+        self.counters = counters
+        self.out = out
+
+    @property
+    def requests(self) -> int:
+        return int(self.counters.get("total", 0))
+
+    @property
+    def writes(self) -> int:
+        return int(self.counters.get("writes", 0))
+
+
+class Row:
+    """A workload variant measured several times; the report uses medians."""
+
+    def __init__(self, workload: str, variant: str, minimal: Optional[int] = None) -> None:
+        self.workload = workload
+        self.variant = variant
+        self.minimal = minimal
+        self.samples: List[Sample] = []
+        self.note = ""
+
+    def median(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    def last(self) -> Sample:
+        return self.samples[-1]
+
+    def peak_rss_mb(self) -> float:
+        return max(s.rss_kb for s in self.samples) / 1024.0
+
+    def server_share(self) -> Optional[float]:
+        """Median share of the wall time the emulator spent on CPU: near 1.0 would make it the bottleneck."""
+        shares = [s.server_cpu / s.seconds for s in self.samples if s.server_cpu is not None and s.seconds > 0]
+        return statistics.median(shares) if shares else None
+
+
+def cpu_seconds(pid: int) -> Optional[float]:
+    """User + system CPU seconds of a process (Linux /proc); None elsewhere."""
+    try:
+        with open("/proc/%d/stat" % pid, encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # After the command name: state is field 3, utime and stime are fields 14 and 15 (1-based, whole line).
+    return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+
+
+def run_child(cmd: Sequence[str], env: Mapping[str, str], cwd: str) -> Dict[str, Any]:
+    """Run one child to completion; wall time and its own peak RSS (os.wait4 reports that child alone)."""
+    with tempfile.TemporaryFile(dir=cwd) as out, tempfile.TemporaryFile(dir=cwd) as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), env=dict(env), cwd=cwd, stdout=out, stderr=err)  # pylint: disable=consider-using-with
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    if proc.returncode:
+        raise RunFailed("%s failed (%d):\n%s\n%s" % (" ".join(cmd), proc.returncode, stdout[-3000:], stderr[-3000:]))
+    return {"seconds": elapsed, "rss_kb": usage.ru_maxrss, "out": stdout}
+
+
+class Bench:
+    """The shared state of one bench run: the emulator, a work directory, the Ansible environment, repetitions."""
+
+    def __init__(self, control: Control, server_pid: int, work: str, reps: int, warmup: int, log: Callable[[str], None]) -> None:
+        self.control = control
+        self.server_pid = server_pid
+        self.work = work
+        self.reps = reps
+        self.warmup = warmup
+        self.log = log
+        self.user = control.users["alice"]
+        self.collections = Path(work) / "collections"
+        target = self.collections / "ansible_collections" / "xpress" / "insight"
+        if not target.exists():
+            target.parent.mkdir(parents=True)
+            target.symlink_to(ROOT)
+        (Path(work) / "tmp").mkdir(exist_ok=True)
+        self.inventory = Path(work) / "hosts.ini"
+        self.inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable,
+                                  encoding="utf-8")
+
+    def env(self) -> Dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("INSIGHT_", "ANSIBLE_"))}
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": str(self.collections),
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_RETRY_FILES_ENABLED": "false",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_LOCAL_TEMP": str(Path(self.work) / "tmp"),
+            "PATH": str(BIN) + os.pathsep + os.environ.get("PATH", ""),
+            "INSIGHT_URL": self.control.url,
+            "INSIGHT_CLIENT_ID": self.user["client_id"],
+            "INSIGHT_SECRET": self.user["secret"],
+        })
+        return env
+
+    def playbook(self, name: str, extra_vars_file: Optional[Path] = None) -> List[str]:
+        cmd = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), str(WORKLOADS / name)]
+        if extra_vars_file is not None:
+            cmd += ["-e", "@%s" % extra_vars_file]
+        return cmd
+
+    def script(self, name: str, *args: str) -> List[str]:
+        return [sys.executable, str(WORKLOADS / name), self.control.url, self.user["client_id"], self.user["secret"]] + list(args)
+
+    def measure(self, row: Row, cmd: Sequence[str], prepare: Callable[[], None], check: Callable[[Sample], None],
+                reps: Optional[int] = None, warmup: Optional[int] = None) -> Row:
+        """Warm-up runs, then timed runs; before each, `prepare` resets the emulator, after each `check` verifies
+        the work was done (a fast wrong answer must not count)."""
+        reps = self.reps if reps is None else reps
+        warmup = self.warmup if warmup is None else warmup
+        for index in range(warmup + reps):
+            prepare()
+            self.control.reset_counters()
+            cpu_before = cpu_seconds(self.server_pid)
+            result = run_child(cmd, self.env(), self.work)
+            cpu_after = cpu_seconds(self.server_pid)
+            server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+            sample = Sample(result["seconds"], result["rss_kb"], server_cpu, self.control.counters(), result["out"])
+            check(sample)
+            label = "warm-up" if index < warmup else "run %d/%d" % (index - warmup + 1, reps)
+            self.log("  %-7s %-28s %-9s %7.2f s  %5d requests" % (row.workload, row.variant, label, sample.seconds, sample.requests))
+            if index >= warmup:
+                row.samples.append(sample)
+        return row

@@ -1,0 +1,95 @@
+"""The bench's table and target checks, as text for the terminal and as Markdown for docs/performance.md."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence
+
+from harness import Row
+
+XPRESS = "xpress.insight playbook"
+URI = "uri-loop playbook"
+RAW = "raw requests script"
+
+
+def find(rows: Sequence[Row], workload_prefix: str, variant: str) -> Optional[Row]:
+    for row in rows:
+        if row.workload.startswith(workload_prefix) and row.variant == variant:
+            return row
+    return None
+
+
+def table_rows(rows: Sequence[Row], startup: Optional[float]) -> List[List[str]]:
+    out = []
+    for row in rows:
+        share = ""
+        if startup is not None and "playbook" in row.variant:
+            share = "%.0f%%" % (100.0 * min(startup / row.median(), 1.0))
+        server = row.server_share()
+        last = row.last()
+        out.append([
+            row.workload, row.variant, "%.2f" % row.median(), " ".join("%.2f" % s.seconds for s in row.samples),
+            str(last.requests), str(last.writes), "" if row.minimal is None else str(row.minimal), share,
+            "" if server is None else "%.0f%%" % (100.0 * server), "%.0f" % row.peak_rss_mb(),
+        ])
+    return out
+
+
+HEADER = ["workload", "variant", "median s", "runs s", "requests", "writes", "minimal", "Ansible start-up",
+          "emulator CPU", "peak RSS MB"]
+
+
+def text_table(cells: List[List[str]]) -> str:
+    widths = [max(len(r[i]) for r in [HEADER] + cells) for i in range(len(HEADER))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(HEADER, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
+    return "\n".join(lines)
+
+
+def markdown_table(cells: List[List[str]]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join(" --- " for _ in HEADER) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in cells]
+    return "\n".join(lines)
+
+
+def checks(rows: Sequence[Row], startup: Optional[float]) -> List[Dict[str, Any]]:
+    """Every target of the issue with the measured value and whether it is met."""
+    out: List[Dict[str, Any]] = []
+    for number in ("1", "2", "3"):
+        xpress, uri, raw = find(rows, number, XPRESS), find(rows, number, URI), find(rows, number, RAW)
+        if xpress is None:
+            continue
+        if uri is not None:
+            value = uri.median() / xpress.median()
+            out.append({"workload": number, "target": "uri-loop / xpress.insight >= 10", "value": round(value, 1), "met": value >= 10})
+        if raw is not None:
+            value = xpress.median() / raw.median()
+            item = {"workload": number, "target": "xpress.insight / raw <= 1.5", "value": round(value, 2), "met": value <= 1.5}
+            if startup is not None:
+                beyond = xpress.median() - startup
+                item["note"] = ("empty playbook %.2f s is %.0f%% of the xpress.insight run; without it %.2f s vs raw %.2f s"
+                                % (startup, 100.0 * startup / xpress.median(), beyond, raw.median()))
+            out.append(item)
+        if number == "2":
+            out.append({"workload": "2", "target": "xpress.insight writes == 0", "value": xpress.last().writes,
+                        "met": xpress.last().writes == 0})
+    plugin, raw, bare = find(rows, "4", "plugin ansible-inventory --list"), find(rows, "4", "raw paged fetch"), \
+        find(rows, "4", "bare ansible-inventory --list")
+    if plugin is not None and raw is not None and bare is not None:
+        value = plugin.median() / (raw.median() + bare.median())
+        out.append({"workload": "4", "target": "plugin / (raw fetch + bare ansible-inventory) <= 1.5", "value": round(value, 2),
+                    "met": value <= 1.5})
+        out.append({"workload": "4", "target": "plugin peak RSS <= 250 MB", "value": round(plugin.peak_rss_mb()),
+                    "met": plugin.peak_rss_mb() <= 250})
+    shares = [row.server_share() for row in rows if row.server_share() is not None]
+    if shares:
+        worst = max(shares)  # type: ignore[type-var]
+        out.append({"workload": "all", "target": "emulator CPU share of each run < 50% (not the bottleneck)",
+                    "value": "%.0f%%" % (100.0 * worst), "met": worst < 0.5})
+    return out
+
+
+def check_lines(items: Sequence[Dict[str, Any]]) -> List[str]:
+    lines = []
+    for item in items:
+        line = "workload %-4s %-58s %-8s %s" % (item["workload"], item["target"], item["value"], "met" if item["met"] else "MISSED")
+        lines.append(line + ("\n              " + item["note"] if item.get("note") else ""))
+    return lines
