@@ -23,7 +23,7 @@ description:
   - When the answer to a create or a move is lost (for example the connection drops after the server acted), the
     module reads the server again before repeating it, so no duplicate is made.
 author:
-  - xpress.insight contributors (!UNKNOWN)
+  - xpress.insight contributors (@xpress-insight)
 extends_documentation_fragment:
   - xpress.insight.connection
   - xpress.insight.attributes

@@ -17,7 +17,7 @@ description:
   - A folder that does not exist (or that another user made V(PRIVATE)) gives an empty RV(folders) list, not a failure.
   - Never changes anything on the server.
 author:
-  - xpress.insight contributors (!UNKNOWN)
+  - xpress.insight contributors (@xpress-insight)
 extends_documentation_fragment:
   - xpress.insight.connection
   - xpress.insight.attributes

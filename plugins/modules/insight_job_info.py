@@ -15,7 +15,7 @@ description:
   - Also counts the jobs by status, and can save a job's message file to disk.
   - Never changes anything on the server.
 author:
-  - xpress.insight contributors
+  - xpress.insight contributors (@xpress-insight)
 extends_documentation_fragment:
   - xpress.insight.connection
   - xpress.insight.attributes
