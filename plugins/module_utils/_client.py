@@ -25,11 +25,13 @@ try:
     from requests.adapters import HTTPAdapter
     from urllib3 import disable_warnings
     from urllib3.exceptions import InsecureRequestWarning
+    from urllib3.exceptions import ReadTimeoutError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR: Optional[str] = traceback.format_exc()
     Retry = object  # type: ignore[assignment,misc]  # keeps the subclass below importable without urllib3
+    ReadTimeoutError = TimeoutError  # type: ignore[assignment,misc]
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -78,6 +80,8 @@ def _reason(exc: BaseException) -> str:
         inner = getattr(reason, "reason", None)
         if inner is None and reason.args and isinstance(reason.args[0], BaseException):
             inner = reason.args[0]
+        if inner is None and len(reason.args) == 2 and isinstance(reason.args[1], BaseException):
+            inner = reason.args[1]  # ('Connection broken: ...', IncompleteRead(...)): the exception says it best
         if not isinstance(inner, BaseException):
             break
         reason = inner
@@ -99,21 +103,21 @@ class InsightClient:
         self.timeout: float = self.options["timeout"]
         self.retries: int = self.options["retries"]
         self._warn = warn or (lambda message: None)
+        self.request_count = 0
+        self._count_lock = threading.Lock()
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1),
                               max_retries=make_retry(self.retries, REPEATABLE_METHODS))
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         # Asking for a token changes nothing on the server, so its POST may be repeated like a GET.
-        token_adapter = HTTPAdapter(pool_connections=1, pool_maxsize=2,
-                                    max_retries=make_retry(self.retries, REPEATABLE_METHODS | {"POST"}))
-        self.session.mount(self.base_url + "/api/authentication/token", token_adapter)
+        self._token_adapter = HTTPAdapter(pool_connections=1, pool_maxsize=2,
+                                          max_retries=make_retry(self.retries, REPEATABLE_METHODS | {"POST"}))
+        self.session.mount(self.base_url + "/api/authentication/token", self._token_adapter)
         if self.options["auth_url"]:
-            self.session.mount(self.options["auth_url"], token_adapter)
+            self.session.mount(self.options["auth_url"], self._token_adapter)
         self._configure_tls()
         self.auth = self._token_source()
-        self.request_count = 0
-        self._count_lock = threading.Lock()
 
     def _configure_tls(self) -> None:
         # Passed on every call: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session-wide setting.
@@ -182,24 +186,37 @@ class InsightClient:
 
     def _send(self, method: str, url: str, path: str, params: Optional[Mapping[str, Any]], data: Optional[str],
               headers: Dict[str, str]) -> Any:
-        with self._count_lock:
-            self.request_count += 1
-        try:
-            return self.session.request(method, url, params=_query(params), data=data, headers=headers,
-                                        timeout=self.timeout, allow_redirects=False, verify=self._verify)
-        except requests.exceptions.SSLError as exc:
-            raise InsightTransportError(
-                "TLS error talking to %s: %s; set ca_path to the CA that signed the server's certificate"
-                % (_origin(url), _reason(exc)), method, path) from None
-        except requests.exceptions.Timeout as exc:
-            raise _retryable(InsightTransportError(
-                "no answer within the %gs timeout (%s)" % (self.timeout, _reason(exc)), method, path)) from None
-        except requests.exceptions.RetryError as exc:
-            raise _retryable(InsightTransportError("gave up after %d retries: %s" % (self.retries, _reason(exc)),
-                                                   method, path)) from None
-        except requests.exceptions.RequestException as exc:
-            raise _retryable(InsightTransportError(
-                "cannot reach %s: %s" % (_origin(url), _reason(exc)), method, path)) from None
+        # urllib3 repeats failed connections and overload answers, but a body cut short (a proxy dropping the
+        # connection mid-answer) only shows once requests reads it, after urllib3 has handed the response over:
+        # calls that are safe to repeat are repeated here, up to `retries` times as well.
+        repeatable = method in REPEATABLE_METHODS or self.session.get_adapter(url) is self._token_adapter
+        for attempt in range(self.retries + 1):
+            with self._count_lock:
+                self.request_count += 1
+            try:
+                return self.session.request(method, url, params=_query(params), data=data, headers=headers,
+                                            timeout=self.timeout, allow_redirects=False, verify=self._verify)
+            except requests.exceptions.SSLError as exc:
+                raise InsightTransportError(
+                    "TLS error talking to %s: %s; set ca_path to the CA that signed the server's certificate"
+                    % (_origin(url), _reason(exc)), method, path) from None
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+                if repeatable and attempt < self.retries:
+                    time.sleep(backoff_delay(attempt))
+                    continue
+                raise _retryable(InsightTransportError("the connection broke in the middle of the answer%s: %s" % (
+                    _after(attempt), _reason(exc)), method, path)) from None
+            except requests.exceptions.RetryError as exc:
+                raise _retryable(InsightTransportError("gave up after %d retries: %s" % (self.retries, _reason(exc)),
+                                                       method, path)) from None
+            except requests.exceptions.RequestException as exc:
+                # urllib3 reports a read timeout that outlasted its retries as a connection error: say what it was.
+                if isinstance(exc, requests.exceptions.Timeout) or _timed_out(exc):
+                    raise _retryable(InsightTransportError("no answer within the %gs timeout%s" % (
+                        self.timeout, _after(self.retries if repeatable else 0)), method, path)) from None
+                raise _retryable(InsightTransportError("cannot reach %s%s: %s" % (
+                    _origin(url), _after(self.retries if repeatable else 0), _reason(exc)), method, path)) from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
     def _decode(response: Any, method: str, path: str, kind: str) -> Any:
@@ -327,6 +344,26 @@ def _query(params: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
 def _origin(url: str) -> str:
     match = re.match(r"^(https?://[^/]+)", url)
     return match.group(1) if match else url
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a timeout lies anywhere in the chain of reasons of a requests/urllib3 exception."""
+    reason: Any = exc
+    for _depth in range(6):
+        # Not urllib3's TimeoutError: its NewConnectionError (connection refused) is one too.
+        if isinstance(reason, (TimeoutError, ReadTimeoutError)):
+            return True
+        inner = getattr(reason, "reason", None)
+        if inner is None and reason.args and isinstance(reason.args[0], BaseException):
+            inner = reason.args[0]
+        if not isinstance(inner, BaseException):
+            return False
+        reason = inner
+    return False
+
+
+def _after(retries: int) -> str:
+    return ", after %d %s" % (retries, "retry" if retries == 1 else "retries") if retries else ""
 
 
 def _retryable(exc: InsightTransportError) -> InsightTransportError:
