@@ -19,7 +19,7 @@ description:
   - With O(wait=true), waits until every cancelled job has finished, polling with a growing delay.
   - A filter that matches more than O(max_jobs) jobs fails before anything is cancelled.
 author:
-  - xpress.insight contributors
+  - xpress.insight contributors (!UNKNOWN)
 extends_documentation_fragment:
   - xpress.insight.connection
   - xpress.insight.attributes
@@ -110,16 +110,15 @@ seealso:
 """
 
 EXAMPLES = r"""
+# Nightly clean-up: cancel what has been queued for more than 6 hours in the Logistics app.
 - name: Nightly clean-up of the Logistics queue
-  hosts: localhost
-  gather_facts: false
   module_defaults:
     group/xpress.insight.insight:
       url: https://insight.example.com
       client_id: "{{ insight_client_id }}"
       secret: "{{ insight_secret }}"
-  tasks:
-    - name: Cancel what has been queued for more than 6 hours in the Logistics app
+  block:
+    - name: Cancel the jobs queued for more than 6 hours, refusing to touch more than 500
       xpress.insight.insight_job_cancel:
         app: Logistics
         status: [QUEUED]
@@ -131,7 +130,8 @@ EXAMPLES = r"""
       ansible.builtin.debug:
         msg: "{{ cleanup.cancelled | length }} of {{ cleanup.matched }} matching jobs cancelled"
 
-- name: Runbook step, cancel everything of one scenario and wait until it has stopped
+# Ops runbook step (connection from the INSIGHT_* environment variables).
+- name: Cancel everything of one scenario and wait until it has stopped
   xpress.insight.insight_job_cancel:
     scenario_id: 003584bb-9e7b-eb70-ffca-7b446118b100
     status: [QUEUED, EXECUTING, COMPLETING, CANCELLING]
@@ -145,6 +145,13 @@ EXAMPLES = r"""
       - 0f7acba9-713d-2c50-f085-34565a4d6e61
       - 5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10
     missing: fail
+
+- name: Preview what the clean-up would cancel (check mode sends no write)
+  xpress.insight.insight_job_cancel:
+    app: Logistics
+    older_than: 6h
+  check_mode: true
+  register: preview
 """
 
 RETURN = r"""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
+
+import yaml
 
 TASK = "xpress.insight.insight_job_cancel"
 FINISHED = ("COMPLETED", "FAILED", "CANCELLED", "DELETED")
@@ -23,6 +26,15 @@ BASE = "/Logistics/Reports/Base case"
 HIGH = "/Logistics/Reports/High demand"
 SANDBOX = "/Logistics/Sandbox"
 BALANCED = "/Portfolio/Balanced"
+
+
+MODULE = Path(__file__).resolve().parents[4] / "plugins" / "modules" / "insight_job_cancel.py"
+
+
+def examples():
+    """The module's EXAMPLES, as the task list they are."""
+    text = MODULE.read_text(encoding="utf-8").split('EXAMPLES = r"""', 1)[1].split('"""', 1)[0]
+    return yaml.safe_load(text)
 
 
 def jid(number: int) -> str:
@@ -313,3 +325,32 @@ def test_budget_cancelling_1000_jobs_and_waiting(insight, run_playbook):
     assert counters.get(GET_ONE, 0) == 0
     polls = counters[LIST] - pages
     assert 1 <= polls <= 40 * pages, counters
+
+
+def test_documented_nightly_cleanup_and_runbook_examples_work(insight, run_playbook):
+    insight.reset(seed(job(1, created="-8h"), job(2, created="-7h", scenario=HIGH), job(3, created="-1h"),
+                       job(4, created="-9h", scenario=BALANCED), job(5, "EXECUTING", scenario=HIGH, created="-2h"),
+                       job(6, scenario=HIGH, created="-5m")))
+    nightly, runbook = examples()[:2]
+    # Same tasks; the connection comes from the test's INSIGHT_* variables instead of the placeholders.
+    nightly.pop("module_defaults")
+    result = run_playbook(play(nightly), extra_vars={"insight_client_id": "unused", "insight_secret": "unused"})
+    assert result.rc == 0, result
+    cleanup = result.task("Cancel the jobs queued for more than 6 hours, refusing to touch more than 500")
+    assert sorted(cleanup["cancelled"]) == [jid(1), jid(2)]
+    assert result.task("Report the clean-up")["msg"] == "2 of 2 matching jobs cancelled"
+
+    high = next(n["id"] for n in insight.state()["scenarios"] if n["name"] == "High demand")
+    runbook[TASK].update(scenario_id=high, wait_timeout=30)
+    # Cancelling takes 2 s on the job clock, which runs ten times faster than real time.
+    insight.config(cancel_delay=2)
+    insight.clock("speed", speed=10)
+    insight.clock("resume")
+    result = run_playbook(play(runbook))
+    assert result.rc == 0, result
+    out = result.task(runbook["name"])
+    assert sorted(out["cancelled"]) == [jid(5), jid(6)]
+    assert [j["status"] for j in out["jobs"]] == ["CANCELLED", "CANCELLED"]
+    after = statuses(insight)
+    assert all(after[jid(n)] == "CANCELLED" for n in (1, 2, 5, 6))
+    assert after[jid(3)] != "CANCELLED" and after[jid(4)] != "CANCELLED"

@@ -128,7 +128,7 @@ def test_error_text_prefers_the_server_message():
 
 def test_by_id_cancels_skips_and_reports_missing():
     server = FakeServer({jid(1): "QUEUED", jid(2): "EXECUTING", jid(3): "COMPLETED", jid(4): "CANCELLING"})
-    run, _ = make_run(server)
+    run, _fake = make_run(server)
     run.select_ids([jid(1), jid(2), jid(3), jid(4), jid(9)])
     run.cancel()
     result = run.result()
@@ -145,7 +145,7 @@ def test_by_id_cancels_skips_and_reports_missing():
 
 def test_refused_job_fails_after_the_others():
     server = FakeServer({jid(1): "QUEUED", jid(2): "QUEUED", jid(3): "QUEUED"}, locked={jid(2)})
-    run, _ = make_run(server)
+    run, _fake = make_run(server)
     run.select_ids([jid(1), jid(2), jid(3)])
     run.cancel()
     result = run.result()
@@ -156,7 +156,7 @@ def test_refused_job_fails_after_the_others():
 
 def test_job_gone_or_finished_between_selection_and_cancel_is_not_a_failure():
     server = FakeServer({jid(1): "QUEUED", jid(2): "QUEUED", jid(3): "QUEUED"})
-    run, _ = make_run(server)
+    run, _fake = make_run(server)
     run.select_filter(JobFilter(status=["QUEUED"]))
     del server.jobs[jid(1)]
     server.jobs[jid(2)]["status"] = "COMPLETED"
@@ -171,7 +171,7 @@ def test_job_gone_or_finished_between_selection_and_cancel_is_not_a_failure():
 
 def test_check_mode_only_reads():
     server = FakeServer({jid(1): "QUEUED", jid(2): "CANCELLING"})
-    run, _ = make_run(server, check_mode=True)
+    run, _fake = make_run(server, check_mode=True)
     run.select_filter(JobFilter(status=["QUEUED", "CANCELLING"]))
     run.cancel()
     result = run.result()
@@ -183,7 +183,7 @@ def test_check_mode_only_reads():
 
 def test_selection_listing_cost_is_measured():
     server = FakeServer({jid(n): "QUEUED" for n in range(1, 8)}, page_size=2)
-    run, _ = make_run(server)
+    run, _fake = make_run(server)
     run.select_filter(JobFilter())
     assert run.matched == 7 and run.listing_cost == 4
 
@@ -201,7 +201,7 @@ def test_wait_polls_few_jobs_one_by_one_with_backoff():
 
 def test_wait_polls_many_jobs_by_listing_then_reads_the_history_once():
     server = FakeServer({jid(n): "QUEUED" for n in range(1, 41)}, page_size=10, finish_after_reads=2)
-    run, _ = make_run(server)
+    run, _fake = make_run(server)
     run.select_filter(JobFilter())
     run.cancel()
     before = server.request_count
@@ -227,7 +227,7 @@ def test_wait_times_out_listing_statuses():
 
 def test_wait_counts_a_vanished_job_as_finished():
     server = FakeServer({jid(1): "QUEUED"})
-    run, _ = make_run(server)
+    run, _fake = make_run(server)
     run.select_ids([jid(1)])
     run.cancel()
     del server.jobs[jid(1)]
