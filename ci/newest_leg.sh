@@ -53,7 +53,7 @@ if [[ ! -x $VENV/bin/python || "$(cat "$VENV/.installed" 2>/dev/null)" != "$want
     echo "$wanted" >"$VENV/.installed"
 fi
 export PATH=$VENV/bin:$PATH
-echo "newest leg: $(ansible --version | head -1) on Python $PYVER"
+echo "newest leg: ansible-core $("$VENV/bin/python" -c "from ansible.release import __version__; print(__version__)") on Python $PYVER"
 
 "$VENV/bin/python" ci/pip_bootstrap.py
 (cd "$COPY" && ansible-test sanity --venv --python "$PYVER" --color no)
