@@ -86,6 +86,8 @@ def run(bench: Bench, shape: Sequence[int], uri_reps: int, workloads: Sequence[i
                 raise RunFailed("the converged run made %d write(s)" % sample.writes)
 
         for variant, cmd, slow in variants:
+            if slow and uri_reps < 1:
+                continue
             row = Row(workload, variant, minimal_calls(shape, built))
             if slow:
                 bench.measure(row, cmd, prepare, check, reps=uri_reps, warmup=0)

@@ -143,7 +143,8 @@ class Bench:
         return cmd
 
     def script(self, name: str, *args: str) -> List[str]:
-        return [sys.executable, str(WORKLOADS / name), self.control.url, self.user["client_id"], self.user["secret"]] + list(args)
+        # The connection comes from the same INSIGHT_* variables the playbooks use (no secret on a command line).
+        return [sys.executable, str(WORKLOADS / name)] + list(args)
 
     def measure(self, row: Row, cmd: Sequence[str], prepare: Callable[[], None], check: Callable[[Sample], None],
                 reps: Optional[int] = None, warmup: Optional[int] = None) -> Row:

@@ -43,7 +43,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, default=3, help="timed runs per row (default 3)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs before them (default 1)")
     parser.add_argument("--uri-reps", type=int, default=1,
-                        help="timed runs of the uri-loop rows, which take minutes (default 1, no warm-up)")
+                        help="timed runs of the uri-loop rows, which take minutes (default 1, no warm-up; 0 skips them)")
     parser.add_argument("--tree", default="4x3x7", help="folders per level, depth 3 (default 4x3x7 = 100 folders)")
     parser.add_argument("--cancel-jobs", type=int, default=1000)
     parser.add_argument("--cancel-delay", type=float, default=0.2, help="job-clock seconds from CANCELLING to CANCELLED")

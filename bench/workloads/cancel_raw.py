@@ -1,6 +1,6 @@
 """Workload 3 at the raw-HTTP limit: exactly the calls needed, in order, over one keep-alive Session.
 
-    python cancel_raw.py URL CLIENT_ID SECRET
+    INSIGHT_URL=... INSIGHT_CLIENT_ID=... INSIGHT_SECRET=... python cancel_raw.py
 
 Token, every page of the unfinished jobs, one DELETE per QUEUED job, then the unfinished listing again (with the
 same 50 ms-growing backoff as the collection) until none of the cancelled jobs is in it. Prints the count.
@@ -8,6 +8,7 @@ same 50 ms-growing backoff as the collection) until none of the cancelled jobs i
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import Any, List, Set
@@ -18,7 +19,7 @@ MEDIA = "application/vnd.com.fico.xpress.insight.v2+json"
 
 
 def main() -> int:
-    url, client_id, secret = sys.argv[1:4]
+    url, client_id, secret = os.environ["INSIGHT_URL"], os.environ["INSIGHT_CLIENT_ID"], os.environ["INSIGHT_SECRET"]
     session = requests.Session()
     session.trust_env = False  # loopback: no proxy or CA variables to consult
     token = session.post(url + "/api/authentication/token", json={"clientId": client_id, "secret": secret, "maxAge": 900},

@@ -1,6 +1,6 @@
 """Workloads 1 and 2 at the raw-HTTP limit: exactly the calls needed, in order, over one keep-alive Session.
 
-    python folders_raw.py URL CLIENT_ID SECRET VARS.json
+    INSIGHT_URL=... INSIGHT_CLIENT_ID=... INSIGHT_SECRET=... python folders_raw.py VARS.json
 
 Token, app list, app root listing, then level by level: list each folder that existed before this run, create each
 missing folder (a folder just created is known to be empty, so it is never listed). Prints the number created.
@@ -8,6 +8,7 @@ missing folder (a folder just created is known to be empty, so it is never liste
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any, Dict, List
 
@@ -17,7 +18,8 @@ MEDIA = "application/vnd.com.fico.xpress.insight.v2+json"
 
 
 def main() -> int:
-    url, client_id, secret, vars_file = sys.argv[1:5]
+    url, client_id, secret = os.environ["INSIGHT_URL"], os.environ["INSIGHT_CLIENT_ID"], os.environ["INSIGHT_SECRET"]
+    vars_file = sys.argv[1]
     with open(vars_file, encoding="utf-8") as handle:
         tree = json.load(handle)
     session = requests.Session()
