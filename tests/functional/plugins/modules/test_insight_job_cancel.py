@@ -354,3 +354,19 @@ def test_documented_nightly_cleanup_and_runbook_examples_work(insight, run_playb
     after = statuses(insight)
     assert all(after[jid(n)] == "CANCELLED" for n in (1, 2, 5, 6))
     assert after[jid(3)] != "CANCELLED" and after[jid(4)] != "CANCELLED"
+
+
+def test_lost_cancel_answer_is_repeated_safely_and_touches_nothing_else(insight, run_playbook):
+    insight.reset(seed(job(1), job(2), job(3, scenario=HIGH), job(4, scenario=BALANCED)))
+    # The server applies the first DELETE, then drops the connection: the client repeats the DELETE, which
+    # meets a job already CANCELLING and is accepted again.
+    insight.faults({"route": DELETE, "kind": "drop", "when": "after", "count": 1})
+    result = run_playbook(play(task("cancel", scenario_id=next(
+        n["id"] for n in insight.state()["scenarios"] if n["name"] == "Base case"))))
+    assert result.rc == 0, result
+    out = result.task("cancel")
+    assert out["cancelled"] == [jid(1), jid(2)] and out["failed_jobs"] == {}
+    assert by_route(insight, DELETE) == 3
+    deleted = {e["path"].rsplit("/", 1)[1] for e in insight.log() if e["method"] == "DELETE"}
+    assert deleted == {jid(1), jid(2)}
+    assert statuses(insight) == {jid(1): "CANCELLED", jid(2): "CANCELLED", jid(3): "QUEUED", jid(4): "QUEUED"}
