@@ -19,7 +19,7 @@ description:
   - With O(wait=true), waits until every cancelled job has finished, polling with a growing delay.
   - A filter that matches more than O(max_jobs) jobs fails before anything is cancelled.
 author:
-  - xpress.insight contributors (!UNKNOWN)
+  - xpress.insight contributors (@xpress-insight)
 extends_documentation_fragment:
   - xpress.insight.connection
   - xpress.insight.attributes
