@@ -25,13 +25,13 @@ try:
     from requests.adapters import HTTPAdapter
     from urllib3 import disable_warnings
     from urllib3.exceptions import InsecureRequestWarning
-    from urllib3.exceptions import ReadTimeoutError
+    from urllib3.exceptions import ProtocolError, ReadTimeoutError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR: Optional[str] = traceback.format_exc()
     Retry = object  # type: ignore[assignment,misc]  # keeps the subclass below importable without urllib3
-    ReadTimeoutError = TimeoutError  # type: ignore[assignment,misc]
+    ReadTimeoutError = ProtocolError = TimeoutError  # type: ignore[assignment,misc]
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -159,7 +159,8 @@ class InsightClient:
                 json_body: Any = None, kind: str = "json", use_auth: bool = True) -> Any:
         """Send one call (urllib3 repeats it where that is safe) and return the decoded body, or raise InsightError.
 
-        A 401 renews the token once and replays the call: the server did not act on a call it did not authenticate.
+        A 401 renews the token and replays the call (the server did not act on a call it did not authenticate), as
+        often as `retries` allows but at least once: tokens may be revoked again between the renewal and the replay.
         """
         path = expand(template, parts) if parts else template
         url = path if path.startswith(("http://", "https://")) else self.base_url + path
@@ -170,13 +171,14 @@ class InsightClient:
             data = json.dumps(json_body)
         if kind == "plain-json":
             headers["Accept"] = "application/json"
-        for attempt in range(2):
+        renewals = max(1, self.retries)
+        for attempt in range(renewals + 1):
             token = None
             if use_auth:
                 token = self.auth.token(self._exchange)
                 headers["Authorization"] = "Bearer " + token
             response = self._send(method, url, path, params, data, headers)
-            if response.status_code == 401 and token is not None and attempt == 0 and self.auth.invalidate(token):
+            if response.status_code == 401 and token is not None and attempt < renewals and self.auth.invalidate(token):
                 continue
             return self._decode(response, method, path, kind)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -212,8 +214,14 @@ class InsightClient:
             except requests.exceptions.RequestException as exc:
                 # urllib3 reports a read timeout that outlasted its retries as a connection error: say what it was.
                 if isinstance(exc, requests.exceptions.Timeout) or _timed_out(exc):
-                    raise _retryable(InsightTransportError("no answer within the %gs timeout%s" % (
-                        self.timeout, _after(self.retries if repeatable else 0)), method, path)) from None
+                    error = _retryable(InsightTransportError("no answer within the %gs timeout%s" % (
+                        self.timeout, _after(self.retries if repeatable else 0)), method, path))
+                    error.timed_out = not isinstance(exc, requests.exceptions.ConnectTimeout)
+                    raise error from None
+                if _in_chain(exc, ProtocolError):
+                    # Connected, sent, then the connection closed: not unreachable, but no answer either.
+                    raise _retryable(InsightTransportError("the connection closed before the answer%s: %s" % (
+                        _after(self.retries if repeatable else 0), _reason(exc)), method, path)) from None
                 raise _retryable(InsightTransportError("cannot reach %s%s: %s" % (
                     _origin(url), _after(self.retries if repeatable else 0), _reason(exc)), method, path)) from None
         raise AssertionError("unreachable")  # pragma: no cover
@@ -271,6 +279,11 @@ class InsightClient:
                 found = recover()
                 if found is not None:
                     return found, False
+                if getattr(exc, "timed_out", False):
+                    # A stalled server may still carry the POST out after we stopped waiting, and sending it again
+                    # would then make a second object. Stop: the next run reads the server again and converges.
+                    raise InsightTransportError("%s; not sent again, because the server may still carry it out: run "
+                                                "the task again" % exc.args[0], exc.method, exc.path) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- paging -------------------------------------------------------------------------------------------------
@@ -346,12 +359,11 @@ def _origin(url: str) -> str:
     return match.group(1) if match else url
 
 
-def _timed_out(exc: BaseException) -> bool:
-    """Whether a timeout lies anywhere in the chain of reasons of a requests/urllib3 exception."""
+def _in_chain(exc: BaseException, kinds: Any) -> bool:
+    """Whether an exception of `kinds` lies anywhere in the chain of reasons of a requests/urllib3 exception."""
     reason: Any = exc
     for _depth in range(6):
-        # Not urllib3's TimeoutError: its NewConnectionError (connection refused) is one too.
-        if isinstance(reason, (TimeoutError, ReadTimeoutError)):
+        if isinstance(reason, kinds):
             return True
         inner = getattr(reason, "reason", None)
         if inner is None and reason.args and isinstance(reason.args[0], BaseException):
@@ -360,6 +372,11 @@ def _timed_out(exc: BaseException) -> bool:
             return False
         reason = inner
     return False
+
+
+def _timed_out(exc: BaseException) -> bool:
+    # Not urllib3's TimeoutError: its NewConnectionError (connection refused) is one too.
+    return _in_chain(exc, (TimeoutError, ReadTimeoutError))
 
 
 def _after(retries: int) -> str:

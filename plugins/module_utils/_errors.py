@@ -42,6 +42,8 @@ class InsightError(Exception):
     retryable = False
     # The server's Retry-After header, when it sent one.
     retry_after: Optional[str] = None
+    # Set when the server took longer than the timeout to answer: it may still be carrying the call out.
+    timed_out = False
 
     def __init__(self, message: str, method: str = "", path: str = "") -> None:
         super().__init__(message)
