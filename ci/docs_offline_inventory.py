@@ -4,8 +4,8 @@
 
     docs_offline_inventory.py RST_DIR OUTPUT.inv
 
-The generated plugin pages link to pages of the Ansible documentation (configuration settings,
-common return values, other collections' plugins) through intersphinx, whose inventory cannot be
+The generated plugin pages link to pages of the Ansible documentation (configuration settings and
+their ANSIBLE_* environment variables, common return values, other collections' plugins) through intersphinx, whose inventory cannot be
 downloaded on this network. This writes an inventory that holds only those external labels, so Sphinx
 can run with -W offline. References into this collection, and labels that no Ansible page is known to
 have, are left out on purpose: a broken reference in our own docs still fails the build.
@@ -30,19 +30,24 @@ CORE_LABELS = {
 OWN_PREFIX = 'ansible_collections.xpress.insight.'
 REF = re.compile(r':ref:`(?:[^`<]*<([^`>]+)>|([^`<]+))`')
 TARGET = re.compile(r'^\.\. _([^:]+):\s*$', re.MULTILINE)
+ENVVAR_REF = re.compile(r':envvar:`([^`]+)`')
+ENVVAR_TARGET = re.compile(r'^\.\. envvar:: (\S+)\s*$', re.MULTILINE)
 
 
-def scan(rst_dir: str) -> tuple[set[str], set[str]]:
-    used: set[str] = set()
-    defined: set[str] = set()
+def scan(rst_dir: str) -> dict[str, set[str]]:
+    """Labels and environment variables that the pages use and that they define."""
+    found: dict[str, set[str]] = {'label': set(), 'label_defined': set(), 'envvar': set(), 'envvar_defined': set()}
     for folder, _dirs, files in os.walk(rst_dir):
         for name in files:
             if name.endswith('.rst'):
                 with open(os.path.join(folder, name), encoding='utf-8') as handle:
                     text = handle.read()
-                used.update((a or b).strip() for a, b in REF.findall(text))
-                defined.update(label.strip() for label in TARGET.findall(text))
-    return used, defined
+                found['label'].update((a or b).strip() for a, b in REF.findall(text))
+                found['label_defined'].update(label.strip() for label in TARGET.findall(text))
+                # antsibull-docs escapes underscores in roles' content.
+                found['envvar'].update(var.replace('\\', '').strip() for var in ENVVAR_REF.findall(text))
+                found['envvar_defined'].update(ENVVAR_TARGET.findall(text))
+    return found
 
 
 def external_uri(label: str) -> str | None:
@@ -56,18 +61,22 @@ def external_uri(label: str) -> str | None:
 
 
 def main(rst_dir: str, output: str) -> int:
-    used, defined = scan(rst_dir)
+    found = scan(rst_dir)
     lines = []
-    for label in sorted(used - defined):
+    for label in sorted(found['label'] - found['label_defined']):
         uri = external_uri(label)
         if uri:
             lines.append('%s std:label -1 %s -\n' % (label, uri))
+    # Ansible's own configuration variables (cache and inventory plugin options) are documented by ansible-core.
+    for var in sorted(found['envvar'] - found['envvar_defined']):
+        if var.startswith('ANSIBLE_'):
+            lines.append('%s std:envvar 1 reference_appendices/config.html#envvar-$ -\n' % var)
     header = ('# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n'
               '# The remainder of this file is compressed using zlib.\n')
     with open(output, 'wb') as handle:
         handle.write(header.encode('utf-8'))
         handle.write(zlib.compress(''.join(lines).encode('utf-8')))
-    print('offline intersphinx inventory: %d external labels' % len(lines))
+    print('offline intersphinx inventory: %d external labels and environment variables' % len(lines))
     return 0
 
 
