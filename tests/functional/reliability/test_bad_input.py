@@ -1,0 +1,232 @@
+"""The bad-input matrix: one row per mistake, for every module and the inventory plugin.
+
+Each row is (where, arguments, expected fragment of the one-line message). The module rows run as tasks of one
+playbook (ignore_errors), the inventory rows as concurrent ansible-inventory runs; every row then asserts its own
+outcome: one line naming the field or the server's reason, no traceback anywhere, and no change on the server."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Dict, List, NamedTuple, Optional
+
+import pytest
+import yaml
+
+from ansible_fixtures import BIN, PlaybookResult, _capture, ansible_env
+from reliability_helpers import (FOLDER, FOLDER_INFO, INVENTORY, JOB_CANCEL, JOB_INFO, failed_line, play, seed,
+                                 server_snapshot, status, user_env)
+
+UNKNOWN_UUID = "0b5e2a54-1c1f-4d55-9d0e-5f0c3b8a7e11"
+LONG = "x" * 256
+UNREACHABLE = "http://127.0.0.1:9"
+CHUNKS = 3
+
+
+class Row(NamedTuple):
+    name: str
+    target: str  # a module's full name, or INVENTORY
+    args: Dict[str, Any]
+    fragment: Optional[str]  # None: the row must succeed
+
+
+def row(title: str, target: str, fragment: Optional[str], **args: Any) -> Row:
+    return Row(title, target, args, fragment)
+
+
+RITA = {"client_id": "rita-id", "secret": "rita-secret-9Zk"}
+
+ROWS: List[Row] = [
+    # insight_folder
+    row("folder id not a uuid", FOLDER, "id: 'not-a-uuid' is not a UUID", id="not-a-uuid", name="New"),
+    row("folder name with control character", FOLDER, "control character", path="/Plant/Bell\x07"),
+    row("folder name with a tab", FOLDER, "control character", path="/Plant/Tab\there"),
+    row("folder name with leading space", FOLDER, "starts or ends with white space", path="/Plant/ Lead"),
+    row("folder name with trailing space", FOLDER, "starts or ends with white space", path="/Plant/Trail "),
+    row("folder name of 256 characters", FOLDER, "256 characters long", path="/Plant/" + LONG),
+    row("folder rename to empty name", FOLDER, "name", id="{scratch}", name=""),
+    row("folder rename to 256 characters", FOLDER, "256 characters long", id="{scratch}", name=LONG),
+    row("folder path without app", FOLDER, "has no app name", path="//Reports"),
+    row("folder path without leading slash", FOLDER, "must start with /", path="Plant/Area"),
+    row("folder path with //", FOLDER, "empty folder name (//)", path="/Plant/Area//Unit"),
+    row("folder path of only the app", FOLDER, "names the app", path="/Plant"),
+    row("folder unknown app", FOLDER, "no app named 'Nowhere'", path="/Nowhere/Area"),
+    row("folder unknown owner", FOLDER, "owner: there is no user named 'nobody'", path="/Logistics/Scratch", owner="nobody"),
+    row("folder id with path", FOLDER, "mutually exclusive: path|id", id="{scratch}", path="/Logistics/Scratch"),
+    row("folder unknown state", FOLDER, "value of state must be one of", path="/Plant/Area", state="gone"),
+    row("folder unknown share status", FOLDER, "share_status", path="/Plant/Area", share_status="PUBLIC"),
+    row("folder negative timeout", FOLDER, "timeout: must be greater than 0", path="/Plant/Area", timeout=-1),
+    row("folder zero timeout", FOLDER, "timeout: must be greater than 0", path="/Plant/Area", timeout=0),
+    row("folder negative retries", FOLDER, "retries: must be 0 or more", path="/Plant/Area", retries=-2),
+    row("folder wrong secret", FOLDER, "401", path="/Plant/Area", secret="not-the-secret"),
+    row("folder missing credentials", FOLDER, "client_id/secret or token: missing", path="/Plant/Area", client_id="", secret=""),
+    row("folder secret without client id", FOLDER, "client_id: missing", path="/Plant/Area", client_id=""),
+    row("folder token and key pair", FOLDER, "give one way to authenticate", path="/Plant/Area", token="abc.def"),
+    row("folder url without scheme", FOLDER, "url: '127.0.0.1:9' must start with http:// or https://", path="/Plant/Area",
+        url="127.0.0.1:9"),
+    row("folder unreachable host", FOLDER, "cannot reach http://127.0.0.1:9", path="/Plant/Area", url=UNREACHABLE,
+        retries=0),
+    row("folder read-only user creating", FOLDER, "403", path="/Plant/Area", **RITA),
+    row("folder read-only user deleting", FOLDER, "403", path="/Logistics/Scratch", state="absent", **RITA),
+    row("folder another user's private folder", FOLDER, "there is no folder", id="{bob_private}", name="Mine now"),
+    row("folder move into itself", FOLDER, "own subtree", path="/Logistics/Reports", state="moved",
+        dest="/Logistics/Reports/Weekly"),
+    row("folder move across apps", FOLDER, "another app", path="/Logistics/Scratch", state="moved", dest="/Ops"),
+    row("folder delete of a non-empty folder", FOLDER, "set force: true", path="/Logistics/Reports", state="absent"),
+    # insight_folder_info
+    row("folder_info id not a uuid", FOLDER_INFO, "is not a UUID", id="12345"),
+    row("folder_info path with //", FOLDER_INFO, "empty folder name (//)", path="/Logistics//Reports"),
+    row("folder_info unknown app", FOLDER_INFO, "no app named 'Nowhere'", app="Nowhere"),
+    row("folder_info depth without recurse", FOLDER_INFO, "depth", path="/Logistics", depth=2),
+    row("folder_info self-signed certificate", FOLDER_INFO, "certificate verify failed", app="Logistics", url="{tls_url}"),
+    row("folder_info self-signed certificate with ca_path", FOLDER_INFO, None, app="Logistics", url="{tls_url}",
+        ca_path="{tls_ca}", client_id="alice-id", secret="alice-secret"),
+    # insight_job_info
+    row("job_info id not a uuid", JOB_INFO, "is not a UUID", id="job-1"),
+    row("job_info unknown job", JOB_INFO, "id: no job " + UNKNOWN_UUID, id=UNKNOWN_UUID),
+    row("job_info unknown status", JOB_INFO, "value of status must be one or more of", status=["RUNNING"]),
+    row("job_info unknown app", JOB_INFO, "Nowhere", app="Nowhere"),
+    row("job_info bad moment", JOB_INFO, "created_before", created_before="yesterday"),
+    row("job_info zero timeout", JOB_INFO, "timeout: must be greater than 0", timeout=0),
+    row("job_info timeout not a number", JOB_INFO, "timeout", timeout="soon"),
+    row("job_info self-signed certificate", JOB_INFO, "set ca_path", url="{tls_url}"),
+    row("job_info another user's private job is shown redacted", JOB_INFO, None, id="{private_job}"),
+    # insight_job_cancel
+    row("job_cancel id not a uuid", JOB_CANCEL, "is not a UUID", id=["nope"]),
+    row("job_cancel max_jobs exceeded", JOB_CANCEL, "max_jobs: the filter matched 200 jobs", app="Ops", max_jobs=10),
+    row("job_cancel negative max_jobs", JOB_CANCEL, "max_jobs: must be 0", app="Ops", max_jobs=-1),
+    row("job_cancel id with filter", JOB_CANCEL, "mutually exclusive", id=[UNKNOWN_UUID], app="Ops"),
+    row("job_cancel unknown app", JOB_CANCEL, "Nowhere", app="Nowhere"),
+    row("job_cancel unknown status", JOB_CANCEL, "value of status must be one or more of", status=["DONE"]),
+    row("job_cancel zero wait_timeout", JOB_CANCEL, "wait_timeout: must be more than 0", app="Ops", wait_timeout=0),
+    row("job_cancel zero parallel", JOB_CANCEL, "parallel: must be between 1", app="Ops", parallel=0),
+    row("job_cancel missing job with missing=fail", JOB_CANCEL, "nothing was cancelled", id=[UNKNOWN_UUID], missing="fail"),
+    row("job_cancel read-only user", JOB_CANCEL, "403", id=["{ops_job}"], **RITA),
+    row("job_cancel another user's private job", JOB_CANCEL, "403", id=["{private_job}"]),
+    row("job_cancel bad older_than", JOB_CANCEL, "older_than", app="Ops", older_than="6 hours"),
+    # the insight_jobs inventory plugin
+    row("inventory scenario id not a uuid", INVENTORY, "is not a UUID", scenario_ids=["nope"]),
+    row("inventory unknown app", INVENTORY, "Nowhere", apps=["Nowhere"]),
+    row("inventory unknown status", INVENTORY, "statuses", statuses=["RUNNING"]),
+    row("inventory finished status without include_finished", INVENTORY, "include_finished", statuses=["COMPLETED"]),
+    row("inventory wrong secret", INVENTORY, "401", secret="not-the-secret"),
+    row("inventory token and key pair", INVENTORY, "give one way to authenticate", token="abc.def"),
+    row("inventory url without scheme", INVENTORY, "must start with http:// or https://", url="insight.example.com"),
+    row("inventory zero timeout", INVENTORY, "timeout: must be greater than 0", timeout=0),
+    row("inventory self-signed certificate", INVENTORY, "certificate verify failed", url="{tls_url}"),
+    row("inventory self-signed certificate with ca_path", INVENTORY, None, url="{tls_url}", ca_path="{tls_ca}",
+        client_id="alice-id", secret="alice-secret"),
+]
+
+
+def fill(value: Any, ids: Dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return value.format(**ids) if "{" in value else value
+    if isinstance(value, list):
+        return [fill(item, ids) for item in value]
+    return value
+
+
+def run_rows(plant: Any, tls: Any, collection_root: Path, workdir: Path) -> Dict[str, Any]:
+    state = plant.state()
+    by_path = {f["path"]: f["id"] for f in state["folders"]}
+    private_job = next(j["id"] for j in state["jobs"] if j["owner"]["name"] == "Bob Builder" and j["status"] == "QUEUED")
+    ids = {"scratch": by_path["/Logistics/Scratch"], "bob_private": by_path["/Logistics/Bob private"],
+           "private_job": private_job, "ops_job": next(j["id"] for j in state["jobs"] if j["app"]["name"] == "Ops"),
+           "tls_url": tls.url, "tls_ca": tls.ca}
+    tasks = [{"name": r.name, r.target: {k: fill(v, ids) for k, v in r.args.items()}, "ignore_errors": True}
+             for r in ROWS if r.target != INVENTORY]
+
+    def playbook(chunk: int) -> Dict[str, Any]:
+        book = workdir / ("rows-%d.yml" % chunk)
+        book.write_text(yaml.safe_dump([play(*tasks[chunk::CHUNKS])], sort_keys=False), encoding="utf-8")
+        results = workdir / ("rows-%d.jsonl" % chunk)
+        env = ansible_env(collection_root, dict(user_env(plant, "alice"), INSIGHT_TEST_RESULTS=str(results)))
+        cmd = [str(BIN / "ansible-playbook"), str(book), "-i", "localhost,", "-c", "local"]
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, cwd=str(workdir), check=False)
+        _capture("playbook", cmd, proc)
+        lines = results.read_text(encoding="utf-8").splitlines()
+        return {"rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr,
+                "results": [json.loads(line) for line in lines if line]}
+
+    def inventory(r: Row) -> Any:
+        path = workdir / (r.name.replace(" ", "_").replace("'", "") + ".insight_jobs.yml")
+        config = {"plugin": INVENTORY}
+        config.update({k: fill(v, ids) for k, v in r.args.items()})
+        path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        icmd = [str(BIN / "ansible-inventory"), "-i", str(path), "--list"]
+        ienv = ansible_env(collection_root, dict(user_env(plant, "alice"), ANSIBLE_INVENTORY_UNPARSED_FAILED="true"))
+        iproc = subprocess.run(icmd, env=ienv, capture_output=True, text=True, timeout=600, cwd=str(workdir), check=False)
+        _capture("inventory", icmd, iproc)
+        return {"rc": iproc.returncode, "stdout": iproc.stdout, "stderr": iproc.stderr}
+
+    inventory_rows = [r for r in ROWS if r.target == INVENTORY]
+    # Ansible's start-up dominates each run: the playbooks and inventories run side by side.
+    with ThreadPoolExecutor(max_workers=CHUNKS + 2) as pool:
+        books = pool.map(playbook, range(CHUNKS))
+        inventories = dict(zip([r.name for r in inventory_rows], pool.map(inventory, inventory_rows)))
+        merged: Dict[str, Any] = {"rc": 0, "stdout": "", "stderr": "", "results": []}
+        for book in books:
+            merged["rc"] = max(merged["rc"], book["rc"])
+            for key in ("stdout", "stderr", "results"):
+                merged[key] += book[key]
+    return {"playbook": merged, "inventories": inventories}
+
+
+@pytest.fixture(scope="module")
+def outcomes(emulator: Any, emulator_tls: Any, collection_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
+    """Every row run once against the reliability seed, with the server's state before and after.
+
+    Under pytest-xdist the rows are spread over workers: the first worker runs the matrix and leaves its outcomes
+    in the session's shared temp directory for the others, so it runs once per session, not once per worker."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    cache = shared / "bad-input-outcomes.json"
+    with open(shared / "bad-input.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if cache.exists():
+            return json.loads(cache.read_text(encoding="utf-8"))
+        plant = emulator.control()
+        plant.reset(seed())
+        before = server_snapshot(plant)
+        out = run_rows(plant, emulator_tls.control(), collection_root, tmp_path_factory.mktemp("bad-input"))
+        out["before"], out["after"] = before, server_snapshot(plant)
+        out = json.loads(json.dumps(out))
+        cache.write_text(json.dumps(out), encoding="utf-8")
+        return out
+
+
+def test_the_matrix_is_big_enough():
+    assert len(ROWS) >= 40 and len({r.name for r in ROWS}) == len(ROWS)
+    assert {r.target for r in ROWS} == {FOLDER, FOLDER_INFO, JOB_INFO, JOB_CANCEL, INVENTORY}
+
+
+@pytest.mark.parametrize("case", ROWS, ids=[r.name for r in ROWS])
+def test_bad_input_is_refused_in_one_line(outcomes, case):
+    if case.target == INVENTORY:
+        proc = outcomes["inventories"][case.name]
+        assert "Traceback" not in proc["stdout"] + proc["stderr"]
+        if case.fragment is None:
+            assert proc["rc"] == 0, proc["stderr"]
+            assert json.loads(proc["stdout"])["insight_jobs"]["hosts"]
+        else:
+            assert proc["rc"] != 0, proc["stdout"]
+            lines = [line for line in proc["stderr"].splitlines() if line.startswith("[WARNING]: Failed to parse inventory with 'auto' plugin: ")]
+            assert len(lines) == 1, proc.stderr
+            assert case.fragment.lower() in lines[0].lower(), lines[0]
+            assert "insight_status" not in proc["stdout"]
+    else:
+        book = outcomes["playbook"]
+        result = PlaybookResult(book["rc"], book["stdout"], book["stderr"], book["results"])
+        assert "Traceback" not in result.stdout + result.stderr
+        if case.fragment is None:
+            assert status(result, case.name) == "ok", result.task(case.name)
+        else:
+            failed_line(result, case.name, case.fragment)
+    # Whatever was refused, the server holds exactly what it held before.
+    assert outcomes["after"] == outcomes["before"]
