@@ -34,7 +34,7 @@ PACKAGE = "ansible_collections.xpress.insight.plugins.modules."
 
 def timed(cmd: List[str], env: Dict[str, str], prepare: Callable[[], None], reps: int) -> float:
     times = []
-    for _ in range(reps):
+    for _rep in range(reps):
         prepare()
         start = time.perf_counter()
         subprocess.run(cmd, env=env, check=True, capture_output=True)
@@ -101,8 +101,11 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", module, str(module_args)],
                        env=env, check=True, capture_output=True)
         requests = control.counters()["total"]
-    print("%s (%s), medians of %d runs" % (name, "converged" if args.built else "from scratch" if name == "insight_folder"
-                                            else "%d jobs" % args.jobs, args.reps))
+    if name == "insight_folder":
+        what = "converged" if args.built else "from scratch"
+    else:
+        what = "%d jobs" % args.jobs
+    print("%s (%s), medians of %d runs" % (name, what, args.reps))
     print("  interpreter start                  %.3f s" % bare)
     print("  + the module's imports             %.3f s" % imports)
     print("  whole module run                   %.3f s  (%d requests)" % (whole, requests))

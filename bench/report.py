@@ -45,7 +45,7 @@ def text_table(cells: List[List[str]]) -> str:
 
 
 def markdown_table(cells: List[List[str]]) -> str:
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join(" --- " for _ in HEADER) + "|"]
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join(" --- " for _column in HEADER) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in cells]
     return "\n".join(lines)
 

@@ -130,9 +130,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             "by_route": {"%s | %s" % (row.workload, row.variant): row.last().counters.get("by_route", {}) for row in rows},
         }, indent=2), encoding="utf-8")
     if args.markdown:
-        Path(args.markdown).write_text(report.markdown_table(cells) + "\n\n" + "\n".join("- " + line.replace("\n", " ")
-                                                                                             for line in report.check_lines(targets))
-                                       + ("\n- " + figure if figure else "") + "\n", encoding="utf-8")
+        bullets = ["- " + line.replace("\n", " ") for line in report.check_lines(targets)]
+        if figure:
+            bullets.append("- " + figure)
+        Path(args.markdown).write_text(report.markdown_table(cells) + "\n\n" + "\n".join(bullets) + "\n", encoding="utf-8")
     return 0
 
 
