@@ -38,7 +38,8 @@ def row(title: str, target: str, fragment: Optional[str], **args: Any) -> Row:
     return Row(title, target, args, fragment)
 
 
-RITA = {"client_id": "rita-id", "secret": "rita-secret-9Zk"}
+# Secrets go through lookups, never literally into the playbook: ansible-core shows the source lines of a failed task.
+RITA = {"client_id": "rita-id", "secret": "{{ lookup('env', 'RITA_SECRET') }}"}
 
 ROWS: List[Row] = [
     # insight_folder
@@ -84,7 +85,7 @@ ROWS: List[Row] = [
     row("folder_info depth without recurse", FOLDER_INFO, "depth", path="/Logistics", depth=2),
     row("folder_info self-signed certificate", FOLDER_INFO, "certificate verify failed", app="Logistics", url="{tls_url}"),
     row("folder_info self-signed certificate with ca_path", FOLDER_INFO, None, app="Logistics", url="{tls_url}",
-        ca_path="{tls_ca}", client_id="alice-id", secret="alice-secret"),
+        ca_path="{tls_ca}", client_id="alice-id", secret="{{ lookup('env', 'TLS_SECRET') }}"),
     # insight_job_info
     row("job_info id not a uuid", JOB_INFO, "is not a UUID", id="job-1"),
     row("job_info unknown job", JOB_INFO, "id: no job " + UNKNOWN_UUID, id=UNKNOWN_UUID),
@@ -119,13 +120,13 @@ ROWS: List[Row] = [
     row("inventory zero timeout", INVENTORY, "timeout: must be greater than 0", timeout=0),
     row("inventory self-signed certificate", INVENTORY, "certificate verify failed", url="{tls_url}"),
     row("inventory self-signed certificate with ca_path", INVENTORY, None, url="{tls_url}", ca_path="{tls_ca}",
-        client_id="alice-id", secret="alice-secret"),
+        client_id="alice-id", secret="{tls_secret}"),
 ]
 
 
 def fill(value: Any, ids: Dict[str, str]) -> Any:
     if isinstance(value, str):
-        return value.format(**ids) if "{" in value else value
+        return value.format(**ids) if "{" in value and "{{" not in value else value
     if isinstance(value, list):
         return [fill(item, ids) for item in value]
     return value
@@ -137,7 +138,7 @@ def run_rows(plant: Any, tls: Any, collection_root: Path, workdir: Path) -> Dict
     private_job = next(j["id"] for j in state["jobs"] if j["owner"]["name"] == "Bob Builder" and j["status"] == "QUEUED")
     ids = {"scratch": by_path["/Logistics/Scratch"], "bob_private": by_path["/Logistics/Bob private"],
            "private_job": private_job, "ops_job": next(j["id"] for j in state["jobs"] if j["app"]["name"] == "Ops"),
-           "tls_url": tls.url, "tls_ca": tls.ca}
+           "tls_url": tls.url, "tls_ca": tls.ca, "tls_secret": tls.users["alice"]["secret"]}
     tasks = [{"name": r.name, r.target: {k: fill(v, ids) for k, v in r.args.items()}, "ignore_errors": True}
              for r in ROWS if r.target != INVENTORY]
 
@@ -145,7 +146,9 @@ def run_rows(plant: Any, tls: Any, collection_root: Path, workdir: Path) -> Dict
         book = workdir / ("rows-%d.yml" % chunk)
         book.write_text(yaml.safe_dump([play(*tasks[chunk::CHUNKS])], sort_keys=False), encoding="utf-8")
         results = workdir / ("rows-%d.jsonl" % chunk)
-        env = ansible_env(collection_root, dict(user_env(plant, "alice"), INSIGHT_TEST_RESULTS=str(results)))
+        env = ansible_env(collection_root, dict(user_env(plant, "alice"), INSIGHT_TEST_RESULTS=str(results),
+                                                RITA_SECRET=plant.users["rita"]["secret"],
+                                                TLS_SECRET=tls.users["alice"]["secret"]))
         cmd = [str(BIN / "ansible-playbook"), str(book), "-i", "localhost,", "-c", "local"]
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, cwd=str(workdir), check=False)
         _capture("playbook", cmd, proc)

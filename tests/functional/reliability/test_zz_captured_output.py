@@ -1,0 +1,33 @@
+"""Last of all: no secret, token or Authorization header in anything the suite captured.
+
+Every ansible-playbook and ansible-inventory run of the functional suite appends its output to
+tests/output/captured/. This check is ordered after every other test of its session (see conftest.py); under
+pytest-xdist other workers may still be running, so run it once more on its own after the suite:
+`pytest tests/functional/reliability/test_zz_captured_output.py`."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ansible_fixtures import CAPTURED
+from reliability_helpers import KNOWN_SECRETS
+
+# The emulator's tokens are 43 URL-safe characters; the suite never prints one on purpose, and the Authorization
+# header's scheme word never belongs in output.
+MARKERS = [re.escape(secret) for secret in KNOWN_SECRETS] + [r"Bearer [A-Za-z0-9_\-.]{16,}", r"Authorization:"]
+PATTERN = re.compile("|".join(MARKERS))
+
+
+@pytest.mark.captured_output
+def test_no_secret_in_any_captured_output():
+    files = sorted(CAPTURED.glob("*.log")) if CAPTURED.is_dir() else []
+    if not files:
+        pytest.skip("nothing captured yet: run the functional suite first")
+    found = []
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for match in PATTERN.finditer(text):
+            found.append("%s: %r" % (path.name, text[max(0, match.start() - 60):match.end() + 20]))
+    assert not found, "secrets in captured output:\n" + "\n".join(found[:20])
