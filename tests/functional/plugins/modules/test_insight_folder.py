@@ -150,7 +150,7 @@ def test_bad_input_fails_with_one_line_before_any_call(insight, run_playbook):
         "empty list": ({"path": []}, "the list of paths is empty"),
     }
     insight.reset_counters()
-    result = run_playbook(play(*[task(name, _ignore=True, **args) for name, (args, _) in cases.items()]))
+    result = run_playbook(play(*[task(name, _ignore=True, **args) for name, (args, _expected) in cases.items()]))
     for name, (_args, message) in cases.items():
         assert status(result, name) == "failed", name
         msg = result.task(name)["msg"]
@@ -170,7 +170,7 @@ def test_bad_input_fails_with_one_line_before_any_call(insight, run_playbook):
         "scenario in the way": ({"path": "/Logistics/Sandbox/Below"}, "/Logistics/Sandbox is a scenario, not a folder"),
     }
     insight.reset_counters()
-    result = run_playbook(play(*[task(name, _ignore=True, **args) for name, (args, _) in server_checked.items()]))
+    result = run_playbook(play(*[task(name, _ignore=True, **args) for name, (args, _expected) in server_checked.items()]))
     for name, (_args, message) in server_checked.items():
         assert status(result, name) == "failed", name
         assert message in result.task(name)["msg"], (name, result.task(name)["msg"])

@@ -101,7 +101,7 @@ def test_moved_refusals(insight, run_playbook):
                             "dest_id: there is no folder or app"),
     }
     before = paths(insight)
-    result = run_playbook(play(*[task(name, _ignore=True, state="moved", **args) for name, (args, _) in cases.items()]))
+    result = run_playbook(play(*[task(name, _ignore=True, state="moved", **args) for name, (args, _expected) in cases.items()]))
     for name, (_args, message) in cases.items():
         assert status(result, name) == "failed", name
         assert message in result.task(name)["msg"], (name, result.task(name)["msg"])
