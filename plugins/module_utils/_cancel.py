@@ -163,7 +163,7 @@ class CancelRun:
     def _cancel_one(self, job: Dict[str, Any]) -> Tuple[str, str, str]:
         job_id = job["id"]
         try:
-            answer = self.client.delete("/api/jobs/{}", job_id)
+            answer, _status, repeated = self.client.call("DELETE", "/api/jobs/{}", job_id)
         except InsightHTTPError as exc:
             if exc.status == 404:
                 # Seen a moment ago, gone now: it finished and left the server's history meanwhile.
@@ -174,8 +174,11 @@ class CancelRun:
         if isinstance(answer, dict) and answer.get("id"):
             state = normalize_job(answer)
             self.states[job_id] = state
-            # Accepted, but the job had already finished on its own: nothing was cancelled.
-            if state.get("status") in FINISHED - {"CANCELLED"}:
+            # A cancellation always passes through CANCELLING, so a first answer that is already finished (CANCELLED
+            # included) means the job ended before this request: by itself, or cancelled by another run. After a
+            # repeated DELETE, CANCELLED may be our own first attempt's doing, so only the other endings say so.
+            ended_before = FINISHED - {"CANCELLED"} if repeated else FINISHED
+            if state.get("status") in ended_before:
                 self.before.pop(job_id, None)
                 self.states.pop(job_id, None)
                 return job_id, "skipped", str(state["status"])

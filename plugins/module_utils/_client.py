@@ -12,7 +12,7 @@ import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import quote
 
 from ._args import validate_connection
@@ -91,6 +91,14 @@ def _reason(exc: BaseException) -> str:
     return snippet(text) or type(reason).__name__
 
 
+class Answer(NamedTuple):
+    """A decoded answer; `repeated` says the call went out more than once, so an earlier attempt may have acted."""
+
+    body: Any
+    status: int
+    repeated: bool
+
+
 class InsightClient:
     """A connection to one Insight server. Thread-safe: bulk operations share it across a bounded pool."""
 
@@ -157,10 +165,15 @@ class InsightClient:
 
     def request(self, method: str, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
                 json_body: Any = None, kind: str = "json", use_auth: bool = True) -> Any:
-        """Send one call (urllib3 repeats it where that is safe) and return the decoded body, or raise InsightError.
+        """Send one call and return the decoded body, or raise InsightError (see `call`)."""
+        return self.call(method, template, *parts, params=params, json_body=json_body, kind=kind, use_auth=use_auth).body
 
-        A 401 renews the token and replays the call (the server did not act on a call it did not authenticate), as
-        often as `retries` allows but at least once: tokens may be revoked again between the renewal and the replay.
+    def call(self, method: str, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
+             json_body: Any = None, kind: str = "json", use_auth: bool = True) -> "Answer":
+        """Send one call (urllib3 repeats it where that is safe) and return its Answer, or raise InsightError.
+
+        A 401 renews the token once and replays the call (the server did not act on a call it did not authenticate);
+        a second 401 is final: the key pair or token is not accepted, and asking again would not change that.
         """
         path = expand(template, parts) if parts else template
         url = path if path.startswith(("http://", "https://")) else self.base_url + path
@@ -171,23 +184,24 @@ class InsightClient:
             data = json.dumps(json_body)
         if kind == "plain-json":
             headers["Accept"] = "application/json"
-        renewals = max(1, self.retries)
-        for attempt in range(renewals + 1):
+        for attempt in range(2):
             token = None
             if use_auth:
                 token = self.auth.token(self._exchange)
                 headers["Authorization"] = "Bearer " + token
-            response = self._send(method, url, path, params, data, headers)
-            if response.status_code == 401 and token is not None and attempt < renewals and self.auth.invalidate(token):
+            response, sent = self._send(method, url, path, params, data, headers)
+            if response.status_code == 401 and token is not None and attempt == 0 and self.auth.invalidate(token):
                 continue
-            return self._decode(response, method, path, kind)
+            history = getattr(getattr(response.raw, "retries", None), "history", None) or ()
+            return Answer(self._decode(response, method, path, kind), response.status_code, sent > 1 or len(history) > 0)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _exchange(self, method: str, url: str, body: Any, kind: str, use_auth: bool) -> Any:
         return self.request(method, url, json_body=body, kind=kind, use_auth=use_auth)
 
     def _send(self, method: str, url: str, path: str, params: Optional[Mapping[str, Any]], data: Optional[str],
-              headers: Dict[str, str]) -> Any:
+              headers: Dict[str, str]) -> Tuple[Any, int]:
+        """The response and how many times this method sent the call."""
         # urllib3 repeats failed connections and overload answers, but a body cut short (a proxy dropping the
         # connection mid-answer) only shows once requests reads it, after urllib3 has handed the response over:
         # calls that are safe to repeat are repeated here, up to `retries` times as well.
@@ -197,7 +211,7 @@ class InsightClient:
                 self.request_count += 1
             try:
                 return self.session.request(method, url, params=_query(params), data=data, headers=headers,
-                                            timeout=self.timeout, allow_redirects=False, verify=self._verify)
+                                            timeout=self.timeout, allow_redirects=False, verify=self._verify), attempt + 1
             except requests.exceptions.SSLError as exc:
                 raise InsightTransportError(
                     "TLS error talking to %s: %s; set ca_path to the CA that signed the server's certificate"
