@@ -20,8 +20,11 @@ $(STAMP): requirements-dev.txt
 ## all tests: emulator, client, modules, inventory, faults, then the Ansible ecosystem gates
 test: test-functional test-gates
 
+# The secret-leak check reads what every other test captured, so it runs alone, after them.
 test-functional: venv
-	$(PY) -m pytest tests/functional -n 2 -q $(PYTEST_ARGS)
+	rm -rf tests/output/captured
+	$(PY) -m pytest tests/functional -n 2 -q -m "not captured_output" $(PYTEST_ARGS)
+	$(PY) -m pytest tests/functional/reliability/test_zz_captured_output.py -q -p no:xdist
 
 test-gates: venv
 	ci/gates.sh
