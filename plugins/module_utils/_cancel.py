@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 from ._args import check_uuid
 from ._client import DEFAULT_PAGE_SIZE
 from ._errors import InsightError, InsightHTTPError
-from ._jobs import FINISHED, NOT_CANCELLABLE, JobFilter, list_jobs, normalize_job
+from ._jobs import FINISHED, NOT_CANCELLABLE, JobFilter, get_job, list_jobs, normalize_job
 
 MAX_PARALLEL = 32
 # Polling backoff, as the vendor's client waits for one job: 50 ms, growing by 50 ms per round up to 1 s.
@@ -94,18 +94,13 @@ class CancelRun:
 
     # -- selection ----------------------------------------------------------------------------------------------
 
+    def _read(self, job_id: str) -> Tuple[str, Optional[Dict[str, Any]]]:
+        return job_id, get_job(self.client, job_id)
+
     def select_ids(self, ids: Sequence[str]) -> None:
         """Read every named job (concurrently); a 404 makes it missing."""
 
-        def read(job_id: str) -> Tuple[str, Optional[Dict[str, Any]]]:
-            try:
-                return job_id, normalize_job(self.client.get("/api/jobs/{}", job_id))
-            except InsightHTTPError as exc:
-                if exc.status == 404:
-                    return job_id, None
-                raise
-
-        for job_id, job in run_pool(read, list(ids), self.parallel):
+        for job_id, job in run_pool(self._read, list(ids), self.parallel):
             if job is None:
                 self.missing.append(job_id)
             else:
@@ -219,15 +214,7 @@ class CancelRun:
         return self.listing_cost < pending
 
     def _poll_each(self, pending: Dict[str, str]) -> None:
-        def read(job_id: str) -> Tuple[str, Optional[Dict[str, Any]]]:
-            try:
-                return job_id, normalize_job(self.client.get("/api/jobs/{}", job_id))
-            except InsightHTTPError as exc:
-                if exc.status == 404:
-                    return job_id, None
-                raise
-
-        for job_id, job in run_pool(read, sorted(pending), self.parallel):
+        for job_id, job in run_pool(self._read, sorted(pending), self.parallel):
             if job is None:
                 # Gone from the server: as finished as it gets.
                 del pending[job_id]

@@ -11,7 +11,7 @@ import re
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
 from ._args import check_uuid
-from ._errors import InsightConfigError
+from ._errors import InsightConfigError, InsightHTTPError
 
 STATUSES = ("QUEUED", "EXECUTING", "COMPLETING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED", "DELETING",
             "DELETED", "INACTIVE")
@@ -172,6 +172,16 @@ def _upper_set(value: Any, name: str) -> Optional[frozenset]:
     if unknown:
         raise InsightConfigError("%s: unknown job status %s; valid: %s" % (name, ", ".join(unknown), ", ".join(STATUSES)))
     return wanted
+
+
+def get_job(client: Any, job_id: str) -> Optional[Dict[str, Any]]:
+    """One job, normalised, or None when the server does not have it (or it is not visible to this user)."""
+    try:
+        return normalize_job(client.get("/api/jobs/{}", job_id))
+    except InsightHTTPError as exc:
+        if exc.status == 404:
+            return None
+        raise
 
 
 def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4) -> List[Dict[str, Any]]:

@@ -213,9 +213,9 @@ import tempfile
 from typing import Any, Dict
 
 from ansible_collections.xpress.insight.plugins.module_utils._args import check_uuid
-from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightError, InsightHTTPError
+from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightError
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
-    STATUSES, JobFilter, count_by_status, list_jobs, normalize_job, resolve_apps)
+    STATUSES, JobFilter, count_by_status, get_job, list_jobs, resolve_apps)
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
 FILTERS = ("scenario_id", "status", "app", "owner", "execution_mode", "created_before", "created_after")
@@ -246,13 +246,10 @@ def run_module(module: InsightModule) -> Dict[str, Any]:
     params = module.params
     if params["id"]:
         job_id = check_uuid(params["id"], "id")
-        try:
-            job = module.client.get("/api/jobs/{}", job_id)
-        except InsightHTTPError as exc:
-            if exc.status == 404:
-                raise InsightError("id: no job %s on the server (or it is not visible to this user)" % job_id) from None
-            raise
-        jobs = [normalize_job(job)]
+        job = get_job(module.client, job_id)
+        if job is None:
+            raise InsightError("id: no job %s on the server (or it is not visible to this user)" % job_id)
+        jobs = [job]
         result: Dict[str, Any] = {"changed": False}
         if params["message_file"]:
             result.update(save_message_file(module, job_id, params["message_file"]))

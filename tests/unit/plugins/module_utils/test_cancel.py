@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils._cancel import (
     POLL_MAX, CancelRun, WaitTimeout, check_max_jobs, error_text, poll_delay, unique_ids)
+from ansible_collections.xpress.insight.plugins.module_utils._client import Answer
 from ansible_collections.xpress.insight.plugins.module_utils._errors import (
     InsightConfigError, InsightError, InsightHTTPError)
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import FINISHED, JobFilter
@@ -78,6 +79,11 @@ class FakeServer:
         if job["status"] not in FINISHED:
             job["status"] = "CANCELLING"
         return dict(job)
+
+    def call(self, method, template, *parts):
+        """The client's call(): a DELETE answered once, never repeated."""
+        assert method == "DELETE"
+        return Answer(self.delete(template, *parts), 202, False)
 
     def count(self, kind):
         return len([c for c in self.calls if c[0] == kind])
