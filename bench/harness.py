@@ -13,13 +13,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
 WORKLOADS = BENCH / "workloads"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tests"))
+CHUNK = 1 << 20
+KEEP = 64 * 1024
 
 from insight_emulator.control import Control  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -31,7 +33,9 @@ class RunFailed(RuntimeError):
 class Sample:
     """One measured run: wall time, peak RSS (kB) of that child, emulator CPU seconds, server-side counters."""
 
-    def __init__(self, seconds: float, rss_kb: int, server_cpu: Optional[float], counters: Dict[str, Any], out: str) -> None:
+    def __init__(self, seconds: float, rss_kb: int, server_cpu: Optional[float], counters: Dict[str, Any], out: str,
+                 marks: int = 0) -> None:
+        self.marks = marks
         self.seconds = seconds
         self.rss_kb = rss_kb
         self.server_cpu = server_cpu
@@ -83,21 +87,41 @@ def cpu_seconds(pid: int) -> Optional[float]:
     return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
 
 
-def run_child(cmd: Sequence[str], env: Mapping[str, str], cwd: str) -> Dict[str, Any]:
-    """Run one child to completion; wall time and its own peak RSS (os.wait4 reports that child alone)."""
+def _scan(stream: Any, marker: Optional[bytes]) -> Tuple[str, int]:
+    """The last KEEP bytes of an output file and how often `marker` occurs in it, read in chunks.
+
+    Never the whole output at once: Linux starts a child's ru_maxrss at its parent's high-water mark, so a runner
+    that once held a 10,000-host inventory in memory would report that much for every child started afterwards."""
+    stream.seek(0)
+    count = 0
+    tail = b""
+    overlap = len(marker) - 1 if marker else 0
+    while True:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        window = tail[-overlap:] + chunk if overlap else chunk
+        if marker:
+            count += window.count(marker)
+        tail = (tail + chunk)[-KEEP:]
+    return tail.decode("utf-8", "replace"), count
+
+
+def run_child(cmd: Sequence[str], env: Mapping[str, str], cwd: str, marker: Optional[bytes] = None) -> Dict[str, Any]:
+    """Run one child to completion; wall time, its own peak RSS (os.wait4), the end of its output and how often
+    `marker` occurs in the whole output."""
     with tempfile.TemporaryFile(dir=cwd) as out, tempfile.TemporaryFile(dir=cwd) as err:
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), env=dict(env), cwd=cwd, stdout=out, stderr=err)  # pylint: disable=consider-using-with
         _pid, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
+        stdout, marks = _scan(out, marker)
         err.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
-        stderr = err.read().decode("utf-8", "replace")
+        stderr = err.read()[-KEEP:].decode("utf-8", "replace")
     if proc.returncode:
         raise RunFailed("%s failed (%d):\n%s\n%s" % (" ".join(cmd), proc.returncode, stdout[-3000:], stderr[-3000:]))
-    return {"seconds": elapsed, "rss_kb": usage.ru_maxrss, "out": stdout}
+    return {"seconds": elapsed, "rss_kb": usage.ru_maxrss, "out": stdout, "marks": marks}
 
 
 class Bench:
@@ -147,7 +171,7 @@ class Bench:
         return [sys.executable, str(WORKLOADS / name)] + list(args)
 
     def measure(self, row: Row, cmd: Sequence[str], prepare: Callable[[], None], check: Callable[[Sample], None],
-                reps: Optional[int] = None, warmup: Optional[int] = None) -> Row:
+                reps: Optional[int] = None, warmup: Optional[int] = None, marker: Optional[bytes] = None) -> Row:
         """Warm-up runs, then timed runs; before each, `prepare` resets the emulator, after each `check` verifies
         the work was done (a fast wrong answer must not count)."""
         reps = self.reps if reps is None else reps
@@ -156,10 +180,10 @@ class Bench:
             prepare()
             self.control.reset_counters()
             cpu_before = cpu_seconds(self.server_pid)
-            result = run_child(cmd, self.env(), self.work)
+            result = run_child(cmd, self.env(), self.work, marker)
             cpu_after = cpu_seconds(self.server_pid)
             server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
-            sample = Sample(result["seconds"], result["rss_kb"], server_cpu, self.control.counters(), result["out"])
+            sample = Sample(result["seconds"], result["rss_kb"], server_cpu, self.control.counters(), result["out"], result["marks"])
             check(sample)
             label = "warm-up" if index < warmup else "run %d/%d" % (index - warmup + 1, reps)
             self.log("  %-7s %-28s %-9s %7.2f s  %5d requests" % (row.workload, row.variant, label, sample.seconds, sample.requests))
