@@ -120,8 +120,8 @@ def main() -> int:
             plugin_times.append(elapsed)
             peak_kb = max(peak_kb, own_kb)
         plugin = statistics.median(plugin_times)
-        graph, graph_times, _out = median_of(child, [str(BIN / "ansible-inventory"), "-i", str(source), "--graph"], env, work,
-                                          args.repeat)
+        graph_cmd = [str(BIN / "ansible-inventory"), "-i", str(source), "--graph"]
+        graph, graph_times, _out = median_of(child, graph_cmd, env, work, args.repeat)
         hosts = out.count('"insight_id"')
 
     baseline = raw + bare
