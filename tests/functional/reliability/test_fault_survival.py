@@ -4,7 +4,7 @@ server state, read through the emulator's control API."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 import pytest
 

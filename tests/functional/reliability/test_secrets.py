@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, List
+from typing import List
 
 from reliability_helpers import FOLDER, INVENTORY, JOB_CANCEL, JOB_INFO, SECRETS, play, status, task, user_env
 
