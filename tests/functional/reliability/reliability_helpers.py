@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional
 
+import folder_trees
+
 FOLDER = "xpress.insight.insight_folder"
 FOLDER_INFO = "xpress.insight.insight_folder_info"
 JOB_INFO = "xpress.insight.insight_job_info"
@@ -25,15 +27,7 @@ EXECUTING_OPS = 100  # same app, another status: never selected
 
 def tree_paths(app: str = "Plant") -> List[str]:
     """100 folders, depth 3: 4 areas, 3 units in each, 7 lines in each unit."""
-    out = []
-    for a in range(1, 5):
-        area = "/%s/Area %d" % (app, a)
-        out.append(area)
-        for b in range(1, 4):
-            unit = "%s/Unit %d" % (area, b)
-            out.append(unit)
-            out.extend("%s/Line %d" % (unit, c) for c in range(1, 8))
-    return out
+    return folder_trees.tree_paths(app, ("Area", "Unit", "Line"))
 
 
 def seed() -> Dict[str, Any]:

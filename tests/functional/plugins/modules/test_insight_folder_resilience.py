@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 
+import folder_trees
 from folder_helpers import USERS, api, finish, folder, paths, play, route, start_playbook, status, task, user_env, writes
 
 CHILDREN = "GET /api/folders/{id}/children"
@@ -16,15 +17,7 @@ PAGE_CAP = 3
 
 def tree_paths(app="Planning"):
     """4 top folders, 3 below each, 7 below those: 100 folders, depth 3."""
-    out = []
-    for a in range(1, 5):
-        top = "/%s/Region %d" % (app, a)
-        out.append(top)
-        for b in range(1, 4):
-            mid = "%s/Site %d" % (top, b)
-            out.append(mid)
-            out.extend("%s/Line %d" % (mid, c) for c in range(1, 8))
-    return out
+    return folder_trees.tree_paths(app, ("Region", "Site", "Line"))
 
 
 def tree_seed():

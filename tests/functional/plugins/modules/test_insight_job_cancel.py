@@ -324,7 +324,7 @@ def test_budget_cancelling_1000_jobs_and_waiting(insight, run_playbook):
     # history for the final states: bounded by a few dozen listing calls, never one GET per job per round.
     assert counters.get(GET_ONE, 0) == 0
     polls = counters[LIST] - pages
-    assert 1 <= polls <= 40 * pages, counters
+    assert 0 < polls <= 40 * pages, counters
 
 
 def test_documented_nightly_cleanup_and_runbook_examples_work(insight, run_playbook):
