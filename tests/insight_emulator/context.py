@@ -11,6 +11,11 @@ from insight_emulator.model import FULL, User
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
+def encode_json(body: Any) -> bytes:
+    """A JSON body as the server sends it: compact, UTF-8, non-ASCII text as is."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 class Response:
     __slots__ = ("status", "body", "content_type", "headers")
 

@@ -5,8 +5,8 @@ from insight_emulator import lifecycle
 from insight_emulator.context import Request, Response
 from insight_emulator.errors import BINARY_TYPE, forbidden, not_found
 from insight_emulator.model import FINISHED, Job
-from insight_emulator.paging import make_page, page_params
-from insight_emulator.views import job_view
+from insight_emulator.paging import encode_page, make_page, page_params
+from insight_emulator.views import job_json, job_view
 
 
 def redacted(req: Request, job: Job) -> bool:
@@ -33,7 +33,7 @@ def list_jobs(req: Request) -> Response:
             if (j.status in FINISHED and include_finished)
             or (j.status not in FINISHED and (scenario_id is None or j.scenario_id == scenario_id))]
     jobs.sort(key=lambda j: (j.created, j.id))
-    return Response(200, make_page(jobs, page, size, True, lambda j: job_view(store, j, redacted(req, j))))
+    return Response(200, encode_page(make_page(jobs, page, size, True, lambda j: job_json(store, j, redacted(req, j)))))
 
 
 def get_job(req: Request) -> Response:

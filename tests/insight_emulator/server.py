@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl
 
 from insight_emulator import admin, apps, auth, folders, jobs, repository, seed, users
-from insight_emulator.context import Request, Response
+from insight_emulator.context import Request, Response, encode_json
 from insight_emulator.errors import JSON_TYPE, REASONS, ApiError, envelope, iso_now
 from insight_emulator.faults import FaultRule
 from insight_emulator.store import Config, Store
@@ -171,7 +171,7 @@ class InsightHandler(BaseHTTPRequestHandler):
         elif isinstance(body, str):
             data = body.encode("utf-8")
         else:
-            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            data = encode_json(body)
         self._send(response.status, data, response.content_type if response.status != 204 or body else JSON_TYPE,
                    response.headers)
 

@@ -59,6 +59,8 @@ class Store:
         self.nodes: Dict[str, Node] = {}
         self.children: Dict[str, Dict[str, None]] = {}
         self.jobs: Dict[str, Job] = {}
+        # Encoded job views for listings, see views.job_json.
+        self.job_json: Dict[str, Any] = {}
         self.tokens: Dict[str, Any] = {}
         self.faults = FaultSet()
         self.log: Deque[Dict[str, Any]] = collections.deque(maxlen=LOG_LIMIT)
@@ -77,6 +79,7 @@ class Store:
         self.nodes.clear()
         self.children.clear()
         self.jobs.clear()
+        self.job_json.clear()
         self.tokens.clear()
         self.faults.clear()
         self.log.clear()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+from insight_emulator.context import encode_json
 from insight_emulator.errors import iso
 from insight_emulator.model import App, Job, Node, User
 
@@ -111,3 +112,20 @@ def job_view(store: Any, job: Job, redact: bool = False) -> Dict[str, Any]:
         "status": job.status,
         "url": "/api/jobs/" + job.id,
     }
+
+
+def job_json(store: Any, job: Job, redact: bool = False) -> bytes:
+    """job_view encoded, kept until a value it shows changes: a listing of ten thousand jobs, page after page, would
+    otherwise spend most of the emulator's time rebuilding and encoding the same views, and the emulator must never be
+    the slow side of a benchmark."""
+    app = store.apps.get(job.app_id)
+    owner = store.users.get(job.owner_id)
+    key = (job.status, job.started, job.finished, job.attempts, job.worker, job.mode, job.model_status,
+           job.solver_status, job.objective, job.scenario_name, app.name if app else None,
+           owner.name if owner else None, redact)
+    cached = store.job_json.get(job.id)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    data = encode_json(job_view(store, job, redact))
+    store.job_json[job.id] = (key, data)
+    return data

@@ -215,3 +215,22 @@ def test_generated_jobs_spread_over_statuses(api, insight):
                                                      "app": "Portfolio"}})
     assert again["counts"]["jobs"] == len(state["jobs"])
     assert [j["id"] for j in insight.state()["jobs"]] == [j["id"] for j in state["jobs"]]
+
+
+def test_listed_views_follow_every_change(api, insight):
+    """Listings reuse encoded job views; each listing still shows the job as a GET shows it at that moment."""
+    insight.reset(SEED)
+    insight.config(cancel_delay=10)
+    ann = api("ann")
+
+    def listed():
+        return {j["id"]: j for j in _all_jobs(ann, includeFinished=True)}
+
+    for step in ("listed", "cancelling", "cancelled"):
+        if step == "cancelling":
+            assert ann.delete(JOB1).status_code == 202
+        if step == "cancelled":
+            insight.clock("step", seconds=10)
+        view = ann.get(JOB1).json()
+        assert listed()[view["id"]] == view
+        assert view["status"] == {"listed": "QUEUED", "cancelling": "CANCELLING", "cancelled": "CANCELLED"}[step]
