@@ -171,7 +171,8 @@ class Bench:
         return [sys.executable, str(WORKLOADS / name)] + list(args)
 
     def measure(self, row: Row, cmd: Sequence[str], prepare: Callable[[], None], check: Callable[[Sample], None],
-                reps: Optional[int] = None, warmup: Optional[int] = None, marker: Optional[bytes] = None) -> Row:
+                reps: Optional[int] = None, warmup: Optional[int] = None, marker: Optional[bytes] = None,
+                extra_env: Optional[Mapping[str, str]] = None) -> Row:
         """Warm-up runs, then timed runs; before each, `prepare` resets the emulator, after each `check` verifies
         the work was done (a fast wrong answer must not count)."""
         reps = self.reps if reps is None else reps
@@ -180,7 +181,7 @@ class Bench:
             prepare()
             self.control.reset_counters()
             cpu_before = cpu_seconds(self.server_pid)
-            result = run_child(cmd, self.env(), self.work, marker)
+            result = run_child(cmd, dict(self.env(), **(extra_env or {})), self.work, marker)
             cpu_after = cpu_seconds(self.server_pid)
             server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
             sample = Sample(result["seconds"], result["rss_kb"], server_cpu, self.control.counters(), result["out"], result["marks"])

@@ -10,12 +10,13 @@ import math
 import sys
 import urllib.request
 from pathlib import Path
-from typing import List
+from typing import Callable, List
 
-from harness import BIN, Bench, Row, RunFailed, Sample
+from harness import BENCH, BIN, Bench, Row, RunFailed, Sample, run_child
 from inventory_bench import CONCURRENCY, RAW_FETCH
 
 PAGE = 500
+FLOOR = "replayed from a file (ansible-core floor)"
 
 
 def unfinished_total(bench: Bench) -> int:
@@ -63,4 +64,27 @@ def run(bench: Bench, count: int) -> List[Row]:
                          str(CONCURRENCY)], prepare, fetched)
     bare = bench.measure(Row(workload, "bare ansible-inventory --list", 0),
                          [str(BIN / "ansible-inventory"), "-i", str(empty), "--list"], prepare, nothing)
-    return [plugin, raw, bare]
+    return [plugin, raw, bare, floor(bench, source, workload, listed, prepare, hosts_listed)]
+
+
+def floor(bench: Bench, source: Path, workload: str, listed: int, prepare: Callable[[], None],
+          hosts_listed: Callable[[Sample], None]) -> Row:
+    """ansible-core's own cost for this inventory: the plugin's output replayed from a local file by a plugin that
+    does nothing else (bench/replay_plugin), no HTTP. Checked to list exactly what the plugin lists."""
+    work = Path(bench.work)
+    plugin_list, replay, replay_list = work / "plugin_list.json", work / "replay.json", work / "replay_list.json"
+    replay_source = work / "floor.insight_replay.yml"
+    replay_source.write_text("plugin: insight_replay\nsource: %s\n" % replay, encoding="utf-8")
+    replay_env = {"ANSIBLE_INVENTORY_PLUGINS": str(BENCH / "replay_plugin"), "ANSIBLE_INVENTORY_ENABLED": "insight_replay"}
+    run_child([str(BIN / "ansible-inventory"), "-i", str(source), "--list", "--output", str(plugin_list)], bench.env(), bench.work)
+    run_child([sys.executable, str(BENCH / "inventory_floor.py"), "make", str(plugin_list), str(replay)], bench.env(), bench.work)
+    replay_cmd = [str(BIN / "ansible-inventory"), "-i", str(replay_source), "--list"]
+    run_child(replay_cmd + ["--output", str(replay_list)], dict(bench.env(), **replay_env), bench.work)
+    run_child([sys.executable, str(BENCH / "inventory_floor.py"), "same", str(plugin_list), str(replay_list)], bench.env(),
+              bench.work)
+    row = bench.measure(Row(workload, FLOOR, 0), replay_cmd, prepare, hosts_listed, marker=b'"insight_id"', extra_env=replay_env)
+    if row.last().requests:
+        raise RunFailed("the replayed inventory made %d requests" % row.last().requests)
+    for path in (plugin_list, replay, replay_list):
+        path.unlink()
+    return row

@@ -17,7 +17,8 @@ EXPECTED = (
     + [("1 tree 14 folders", v) for v in PLAYBOOK_VARIANTS]
     + [("2 tree converged", v) for v in PLAYBOOK_VARIANTS]
     + [("3 cancel 10 jobs", v) for v in PLAYBOOK_VARIANTS]
-    + [("4 inventory 100 jobs", v) for v in ["plugin ansible-inventory --list", "raw paged fetch", "bare ansible-inventory --list"]]
+    + [("4 inventory 100 jobs", v) for v in ["plugin ansible-inventory --list", "raw paged fetch", "bare ansible-inventory --list",
+                                             "replayed from a file (ansible-core floor)"]]
 )
 
 
@@ -54,5 +55,10 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
     # Ansible-only rows talk to nobody; the inventory row reads every job in a few pages.
     assert rows[("0 Ansible alone", "empty playbook")]["requests"] == "0"
     assert int(rows[("4 inventory 100 jobs", "plugin ansible-inventory --list")]["requests"]) >= 2
+    # The replayed inventory (checked by the bench to list what the plugin lists) talks to nobody either.
+    assert rows[("4 inventory 100 jobs", "replayed from a file (ansible-core floor)")]["requests"] == "0"
+    # Every speed and memory target carries the floor measured in the same run, so a miss says whether it is ours.
+    floors = [c for c in data["checks"] if "<=" in c["target"] or ">=" in c["target"]]
+    assert len(floors) == 8 and all(isinstance(c["floor"], float) and isinstance(c["reachable"], bool) for c in floors)
     assert data["machine"]["cores"] >= 1 and data["machine"]["ansible_core"]
     assert "| workload | variant |" in markdown.read_text(encoding="utf-8")
