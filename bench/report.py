@@ -9,6 +9,7 @@ XPRESS = "xpress.insight playbook"
 URI = "uri-loop playbook"
 RAW = "raw requests script"
 ONE_TASK = "one ping task playbook"
+ONE_ACTION = "one debug task playbook"
 FLOOR = "replayed from a file (ansible-core floor)"
 
 
@@ -56,7 +57,11 @@ def _floor(item: Dict[str, Any], value: float, met: bool, how: str) -> Dict[str,
     """Adds what the best possible collection would score on the same target, measured in the same run."""
     item["floor"] = round(value, 2)
     item["reachable"] = met
-    item["note"] = (item.get("note", "") + "; " if item.get("note") else "") + how
+    return _note(item, how)
+
+
+def _note(item: Dict[str, Any], text: str) -> Dict[str, Any]:
+    item["note"] = (item["note"] + "; " if item.get("note") else "") + text
     return item
 
 
@@ -66,18 +71,22 @@ def checks(rows: Sequence[Row], startup: Optional[float]) -> List[Dict[str, Any]
     The floors: on workloads 1-3, a module that did exactly the raw script's work inside Ansible's cost of one trivial
     task (the one-ping-task playbook plus the raw script); on workload 4, the same inventory replayed from a file."""
     out: List[Dict[str, Any]] = []
-    one_task = find(rows, "0", ONE_TASK)
+    one_task, one_action = find(rows, "0", ONE_TASK), find(rows, "0", ONE_ACTION)
     for number in ("1", "2", "3"):
         xpress, uri, raw = find(rows, number, XPRESS), find(rows, number, URI), find(rows, number, RAW)
         if xpress is None:
             continue
         best = one_task.median() + raw.median() if one_task is not None and raw is not None else None
+        # Not a floor for modules: the same work done inside the controller's worker by an action plugin, no module.
+        in_controller = one_action.median() + raw.median() if one_action is not None and raw is not None else None
         if uri is not None:
             value = uri.median() / xpress.median()
             item = {"workload": number, "target": "uri-loop / xpress.insight >= 10", "value": round(value, 1), "met": value >= 10}
             if best is not None:
                 _floor(item, uri.median() / best, uri.median() / best >= 10,
                        "floor: uri loop / (one-task playbook + raw script) = %.2f / %.2f" % (uri.median(), best))
+            if in_controller is not None:
+                _note(item, "without a module (one debug task + raw script) %.1f" % (uri.median() / in_controller))
             out.append(item)
         if raw is not None:
             value = xpress.median() / raw.median()
@@ -89,6 +98,8 @@ def checks(rows: Sequence[Row], startup: Optional[float]) -> List[Dict[str, Any]
             if best is not None:
                 _floor(item, best / raw.median(), best / raw.median() <= 1.5,
                        "floor: (one-task playbook + raw script) / raw = %.2f / %.2f" % (best, raw.median()))
+            if in_controller is not None:
+                _note(item, "without a module (one debug task + raw script) %.2f" % (in_controller / raw.median()))
             out.append(item)
         if number == "2":
             out.append({"workload": "2", "target": "xpress.insight writes == 0", "value": xpress.last().writes,

@@ -102,7 +102,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         startup = bench.measure(Row("0 Ansible alone", "empty playbook", 0), bench.playbook("empty.yml"), unchanged, no_calls)
         one_task = bench.measure(Row("0 Ansible alone", "one ping task playbook", 0), bench.playbook("one_task.yml"), unchanged,
                                  no_calls)
-        rows += [startup, one_task]
+        one_action = bench.measure(Row("0 Ansible alone", report.ONE_ACTION, 0), bench.playbook("one_action.yml"), unchanged,
+                                   no_calls)
+        rows += [startup, one_task, one_action]
         if {1, 2} & set(args.workloads):
             rows += folder_workloads.run(bench, args.shape, args.uri_reps, args.workloads)
         if 3 in args.workloads:

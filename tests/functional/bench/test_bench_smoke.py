@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[3]
 CAPTURED = ROOT / "tests" / "output" / "captured"
 PLAYBOOK_VARIANTS = ["xpress.insight playbook", "uri-loop playbook", "raw requests script"]
 EXPECTED = (
-    [("0 Ansible alone", "empty playbook"), ("0 Ansible alone", "one ping task playbook")]
+    [("0 Ansible alone", "empty playbook"), ("0 Ansible alone", "one ping task playbook"),
+     ("0 Ansible alone", "one debug task playbook")]
     + [("1 tree 14 folders", v) for v in PLAYBOOK_VARIANTS]
     + [("2 tree converged", v) for v in PLAYBOOK_VARIANTS]
     + [("3 cancel 10 jobs", v) for v in PLAYBOOK_VARIANTS]
