@@ -14,9 +14,9 @@ from typing import Callable, List
 
 from harness import BENCH, BIN, Bench, Row, RunFailed, Sample, run_child
 from inventory_bench import CONCURRENCY, RAW_FETCH
+from report import FLOOR
 
 PAGE = 500
-FLOOR = "replayed from a file (ansible-core floor)"
 
 
 def unfinished_total(bench: Bench) -> int:
