@@ -51,7 +51,7 @@ def test_moved_to_folder_and_app_root(insight, run_playbook):
     weekly = folder(insight, "/Logistics/Reports/Weekly")
     archive = folder(insight, "/Logistics/Archive")
     book = play(task("to root", path="/Logistics/Reports/Weekly", state="moved", dest="/Logistics"),
-                task("by id", id=archive["id"], state="moved", dest="/Logistics/Reports/"))
+                task("by id", id=archive["id"], state="moved", dest="/Logistics/Reports"))
     checked = run_playbook(book, check=True, diff=True)
     assert checked.rc == 0, checked
     assert checked.task("to root")["moved"] == ["/Logistics/Reports/Weekly"]
