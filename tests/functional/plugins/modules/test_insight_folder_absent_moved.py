@@ -22,10 +22,13 @@ def test_absent_refuses_non_empty_without_force_then_deletes(insight, run_playbo
     assert empty["deleted"] == ["/Portfolio/Shared"] and empty["folders"][1] is None
     assert empty["folders"][0]["path"] == "/Portfolio/Shared"
     assert empty["diff"][0]["after"] == {} and empty["diff"][0]["before"]["path"] == "/Portfolio/Shared"
+    # `deleted` lists the folders the task named; Weekly went with Reports but is not listed.
     assert first.task("forced")["deleted"] == ["/Logistics/Reports"]
     assert first.task("gone with parent")["deleted"] == ["/Logistics/Archive", "/Logistics/Archive/2023"]
     left = paths(insight)
     assert not [p for p in left if p.startswith(("/Logistics/Reports", "/Logistics/Archive", "/Portfolio/Shared"))]
+    assert "/Logistics/Reports/Weekly" not in [p for name in ("empty", "forced", "gone with parent")
+                                                for p in first.task(name)["deleted"]]
     assert not [s for s in insight.state()["scenarios"] if s["path"].startswith("/Logistics/Reports/")]
 
     insight.reset_counters()
