@@ -27,8 +27,8 @@ def test_absent_refuses_non_empty_without_force_then_deletes(insight, run_playbo
     assert first.task("gone with parent")["deleted"] == ["/Logistics/Archive", "/Logistics/Archive/2023"]
     left = paths(insight)
     assert not [p for p in left if p.startswith(("/Logistics/Reports", "/Logistics/Archive", "/Portfolio/Shared"))]
-    assert "/Logistics/Reports/Weekly" not in [p for name in ("empty", "forced", "gone with parent")
-                                                for p in first.task(name)["deleted"]]
+    named = [p for name in ("empty", "forced", "gone with parent") for p in first.task(name)["deleted"]]
+    assert "/Logistics/Reports/Weekly" not in named
     assert not [s for s in insight.state()["scenarios"] if s["path"].startswith("/Logistics/Reports/")]
 
     insight.reset_counters()
