@@ -19,7 +19,11 @@ SHARE_STATUSES = ("PRIVATE", "READONLY", "FULLACCESS")
 
 
 def name_problem(name: Any) -> Optional[str]:
-    """Why the server would refuse `name` (422), or None when it is a valid folder name."""
+    """Why `name` cannot be a folder name here, or None when it can.
+
+    The server's own rules (422 otherwise), plus three that keep every folder reachable by a repository path: a
+    name never contains `/` (it separates the names of a path, and paths have no escape), is never `.` or `..`
+    (paths are never relative), and never ends with a backslash (which would read as an escaped `/`)."""
     if not isinstance(name, str) or not name:
         return "is empty"
     if len(name) > NAME_MAX:
@@ -29,14 +33,29 @@ def name_problem(name: Any) -> Optional[str]:
         return "contains the control character %r" % bad[0]
     if name[0] in _WHITE or name[-1] in _WHITE:
         return "starts or ends with white space"
+    if "/" in name:
+        return "contains /, which only separates the names of a path (a name cannot contain it; there is no escape)"
+    if name in (".", ".."):
+        return "is not allowed as a name (paths are never relative: no . or .. segments)"
+    if name.endswith("\\"):
+        return "ends with a backslash, which is not allowed: it would read as an escaped / (paths have no escape)"
     return None
 
 
-def check_name(name: Any, option: str) -> str:
-    problem = name_problem(name)
+def show(value: Any) -> str:
+    """A name or path quoted for a message: as typed when it is plain text, so a backslash is not doubled."""
+    if isinstance(value, str) and value.isprintable() and "'" not in value:
+        return "'%s'" % value
+    return repr(value)
+
+
+def check_name(value: Any, field: str) -> str:
+    """`value` as a folder name, or InsightConfigError naming `field`: the one name rule of every option that
+    takes a name (paths, `name`, `dest`, tree nodes)."""
+    problem = name_problem(value)
     if problem:
-        raise InsightConfigError("%s: the name %r %s" % (option, name, problem))
-    return name
+        raise InsightConfigError("%s: the name %s %s" % (field, show(value), problem))
+    return value
 
 
 class RepoPath:
@@ -76,43 +95,47 @@ class RepoPath:
         return "RepoPath(%r)" % self.text
 
 
-def parse_path(value: Any, option: str = "path", allow_app_root: bool = False) -> RepoPath:
-    """Parse `/App/Folder/...`; every name is checked against the server's rules. Commas are plain characters."""
+def parse_path(value: Any, field: str = "path", allow_app_root: bool = False) -> RepoPath:
+    """Parse `/App/Folder/...`, every name checked by the rule of check_name. Commas are plain characters; `/`
+    always separates names. An empty name (`//`, or a trailing `/`) is refused, never skipped: it usually comes
+    from an empty variable, and `/App/{{ sub }}` must not quietly mean `/App`."""
     if not isinstance(value, str):
-        raise InsightConfigError("%s: %r is not a string; give a repository path such as /AppName/Folder" % (option, value))
-    text = value
-    if not text.startswith("/"):
-        raise InsightConfigError("%s: %r must start with / followed by the app's name, as in /AppName/Folder" % (option, value))
-    if len(text) > 1 and text.endswith("/") and not text.endswith("//"):
-        text = text[:-1]  # one trailing slash is harmless
-    parts = text[1:].split("/")
+        raise InsightConfigError("%s: %r is not a string; give a repository path such as /AppName/Folder" % (field, value))
+    if not value.startswith("/"):
+        raise InsightConfigError("%s: %s must start with / followed by the app's name, as in /AppName/Folder"
+                                 % (field, show(value)))
+    parts = value[1:].split("/")
     if not parts[0]:
-        raise InsightConfigError("%s: %r has no app name; give /AppName/Folder" % (option, value))
+        raise InsightConfigError("%s: %s has no app name; give /AppName/Folder" % (field, show(value)))
+    if len(parts) > 1 and parts[-1] == "" and "" not in parts[:-1]:
+        raise InsightConfigError("%s: %s ends with /, which leaves an empty folder name; write it without the "
+                                 "trailing /" % (field, show(value)))
     if "" in parts:
-        raise InsightConfigError("%s: %r contains an empty folder name (//)" % (option, value))
+        raise InsightConfigError("%s: %s contains an empty folder name (//)" % (field, show(value)))
     for index, part in enumerate(parts):
         problem = name_problem(part)
         if problem:
             what = "app name" if index == 0 else "folder name"
-            raise InsightConfigError("%s: in %r the %s %r %s" % (option, value, what, part, problem))
+            raise InsightConfigError("%s: in %s the %s %s %s" % (field, show(value), what, show(part), problem))
     if len(parts) == 1 and not allow_app_root:
-        raise InsightConfigError("%s: %r names the app %r, not a folder; give /%s/Folder" % (option, value, parts[0], parts[0]))
+        raise InsightConfigError("%s: %s names the app %s, not a folder; give /%s/Folder"
+                                 % (field, show(value), show(parts[0]), parts[0]))
     return RepoPath(parts[0], parts[1:])
 
 
-def parse_paths(value: Any, option: str = "path") -> Tuple[List[RepoPath], bool]:
+def parse_paths(value: Any, field: str = "path") -> Tuple[List[RepoPath], bool]:
     """The `path` option: one string (never split, commas included) or a list of strings.
 
     Returns the distinct paths, in the order given, and whether a single path was given."""
     if isinstance(value, str):
-        return [parse_path(value, option)], True
+        return [parse_path(value, field)], True
     if not isinstance(value, (list, tuple)):
-        raise InsightConfigError("%s: give a repository path or a list of them, not %s" % (option, type(value).__name__))
+        raise InsightConfigError("%s: give a repository path or a list of them, not %s" % (field, type(value).__name__))
     if not value:
-        raise InsightConfigError("%s: the list of paths is empty" % option)
+        raise InsightConfigError("%s: the list of paths is empty" % field)
     seen: Dict[RepoPath, None] = {}
     for index, item in enumerate(value):
-        seen.setdefault(parse_path(item, "%s[%d]" % (option, index)), None)
+        seen.setdefault(parse_path(item, "%s[%d]" % (field, index)), None)
     return list(seen), False
 
 

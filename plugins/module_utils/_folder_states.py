@@ -5,14 +5,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ._args import check_uuid
-from ._errors import InsightConfigError, InsightError
-from ._folder_paths import RepoPath, check_name, diff_view, item_view, parents_first, parse_path, parse_paths
+from ._errors import InsightConfigError, InsightError, InsightHTTPError
+from ._folder_paths import RepoPath, check_name, diff_view, item_view, parents_first, parse_path, parse_paths, show
 from ._folders import Item, Repository, is_folder, planned_folder
 
 SETTINGS = ("share_status", "owner", "cascade", "name")
+# Answers to a write that another writer's change can cause (it took ownership, made the folder READONLY, moved or
+# renamed it first). The folder is read again: the run only fails when the state it asked for is not there.
+RACE_STATUSES = (403, 404, 409, 412, 422, 423)
 
 
 def validate_options(params: Mapping[str, Any]) -> Dict[str, Any]:
@@ -26,9 +29,9 @@ def validate_options(params: Mapping[str, Any]) -> Dict[str, Any]:
     else:
         raise InsightConfigError("path or id: give the folder's repository path or its id")
     if params.get("name") is not None:
-        if opts["id"] is None:
-            raise InsightConfigError("name: renames the folder given by id; use it with id, not path")
         opts["name"] = check_name(params["name"], "name")
+        if not opts["single"]:
+            raise InsightConfigError("name: renames one folder; give path as a single path (or id), not a list")
     if state != "present":
         given = [key for key in SETTINGS if params.get(key) not in (None, False)]
         if given:
@@ -79,10 +82,28 @@ class FolderRun:
     def view(self, item: Optional[Item]) -> Optional[Dict[str, Any]]:
         return item_view(item, self.base_url) if item else None
 
-    def note_diff(self, path: str, before: Optional[Item], after: Optional[Item]) -> None:
+    def note_diff(self, before_header: str, after_header: str, before: Optional[Item], after: Optional[Item]) -> None:
+        """One diff entry; the headers are where the folder was and where it is (they differ for a rename or move)."""
         old, new = diff_view(self.view(before)), diff_view(self.view(after))
         if old != new:
-            self.diffs.append({"before": old, "after": new, "before_header": path, "after_header": path})
+            self.diffs.append({"before": old, "after": new, "before_header": before_header, "after_header": after_header})
+
+    def diff_entry(self, path: str) -> Optional[Dict[str, Any]]:
+        for entry in self.diffs:
+            if entry["after_header"] == path:
+                return entry
+        return None
+
+    def after_refusal(self, exc: InsightHTTPError, where: str, done: str, reread: Callable[[], Optional[Item]]) -> Item:
+        """A write was refused: if another writer already brought about what this run asked for, that is success."""
+        if exc.status not in RACE_STATUSES:
+            raise exc
+        current = reread()
+        if current is None:
+            raise exc
+        self.repo.warn("%s: the server answered %d to this run's change, but another writer had already %s; "
+                       "nothing was changed by this run" % (where, exc.status, done))
+        return current
 
     def result(self, items: List[Optional[Item]]) -> Dict[str, Any]:
         views = [self.view(item) for item in items]
@@ -128,6 +149,8 @@ class FolderRun:
             if self.opts.get("name") is not None:
                 folder = self.rename(folder, self.opts["name"])
             return [self.settle(folder, created=False)]
+        if self.opts.get("name") is not None:
+            return [self.settle(self.rename_at(self.opts["paths"][0], self.opts["name"]), created=False)]
         done: Dict[RepoPath, Item] = {}
         for path in parents_first(self.opts["paths"]):
             folder, created = self.ensure(path)
@@ -148,36 +171,73 @@ class FolderRun:
                 self.repo.known_empty(folder)
                 ours = True
             else:
-                folder, ours = self.repo.create(container, name, sub)
+                folder, ours = self.create(container, name, sub)
             if ours:
                 self.created.append(sub.text)
-                self.note_diff(sub.text, None, folder)
+                self.note_diff(sub.text, sub.text, None, folder)
             created = ours
             container = folder
         return container, created
+
+    def create(self, container: Item, name: str, path: RepoPath) -> Tuple[Item, bool]:
+        try:
+            return self.repo.create(container, name, path)
+        except InsightHTTPError as exc:
+            # For example a concurrent run created the folder and handed its parent to another owner meanwhile.
+            def made_meanwhile() -> Optional[Item]:
+                found = self.repo.child_named(container, name, fresh=True)
+                return found if found is not None and is_folder(found) else None
+
+            return self.after_refusal(exc, path.text, "created this folder", made_meanwhile), False
 
     def caller_ref(self) -> Item:
         user = self.repo.current_user()
         return {"id": user.get("id"), "name": user.get("name"), "objectType": "USER"}
 
+    def rename_at(self, path: RepoPath, name: str) -> Item:
+        """Rename by path, idempotently: done when the folder at `path` is gone and its parent holds `name`."""
+        _app, chain, missing = self.repo.walk(path)
+        if missing == len(path.names):
+            return self.rename(chain[-1], name)
+        if missing < len(path.names) - 1:
+            raise InsightError("path: there is no folder %s (or it is not visible to this user), so there is nothing "
+                               "to rename" % RepoPath(path.app, path.names[:missing + 1]).text)
+        container = chain[-1] if chain else self.repo.app(path.app)
+        renamed = self.repo.child_named(container, name)
+        if renamed is not None and is_folder(renamed) and name != path.names[-1]:
+            return renamed  # renamed by an earlier run
+        raise InsightError("path: there is no folder %s to rename, and %s holds no folder named %s"
+                           % (path.text, path.parent().text, show(name)))
+
     def rename(self, folder: Item, name: str) -> Item:
         if folder.get("name") == name:
             return folder
         parent = self.repo.container_of(folder)
+        parent_path = _parent_path(_path_of(folder))
         clash = self.repo.child_named(parent, name)
         if clash is not None and clash.get("id") != folder.get("id"):
-            raise InsightError("name: %s already holds an item named %r; the server would rename to a suffixed name "
-                               "instead" % (_parent_path(_path_of(folder)), name))
+            what = "a folder" if is_folder(clash) else "a scenario"
+            raise InsightError("name: %s and %s both exist (%s already holds %s named %s); renaming would make the "
+                               "server suffix the name, so nothing was renamed: remove or rename one of them first"
+                               % (_path_of(folder), parent_path + "/" + name, parent_path, what, show(name)))
         before = dict(folder)
         if self.check_mode:
-            after = dict(folder, name=name, path=_parent_path(_path_of(folder)) + "/" + name)
+            after = dict(folder, name=name, path=parent_path + "/" + name)
         else:
-            after = self.repo.update(folder["id"], {"name": name}, False, False)
+            try:
+                after = self.repo.update(folder["id"], {"name": name}, False, False)
+            except InsightHTTPError as exc:
+                def renamed_meanwhile() -> Optional[Item]:
+                    current = self.repo.folder(folder["id"])
+                    return current if current is not None and current.get("name") == name else None
+
+                return self.after_refusal(exc, _path_of(before), "renamed the folder to %s" % show(name),
+                                          renamed_meanwhile)
             if after.get("name") != name:
-                raise InsightError("name: the server renamed %s to %r because a sibling named %r appeared meanwhile"
-                                   % (_path_of(before), after.get("name"), name))
+                raise InsightError("name: the server renamed %s to %s because a sibling named %s appeared meanwhile"
+                                   % (_path_of(before), show(after.get("name")), show(name)))
         self.updated.append(_path_of(after))
-        self.note_diff(_path_of(after), before, after)
+        self.note_diff(_path_of(before), _path_of(after), before, after)
         return after
 
     def settle(self, folder: Item, created: bool) -> Item:
@@ -213,7 +273,12 @@ class FolderRun:
             elif share == "PRIVATE":
                 after["owner"] = self.caller_ref()  # the server makes the caller the owner of a folder made PRIVATE
         else:
-            after = self.repo.update(folder["id"], body, cascade and owner is not None, cascade and share is not None)
+            try:
+                after = self.repo.update(folder["id"], body, cascade and owner is not None, cascade and share is not None)
+            except InsightHTTPError as exc:
+                current = self.after_refusal(exc, _path_of(folder), "given it the wanted settings",
+                                             lambda: self.settled_meanwhile(folder, share, owner, cascade))
+                return self.replace(folder, current, created)
         folder.clear()
         folder.update(after)  # listings hold this dict: later lookups in this run see the new values
         if cascade:
@@ -223,15 +288,32 @@ class FolderRun:
                 if owner is not None:
                     item["owner"] = dict(after.get("owner") or {})
         path = _path_of(after)
-        if created:
-            # A folder made by this run: one entry in `created`, its diff shows the final settings.
-            for entry in self.diffs:
-                if entry["after_header"] == path:
-                    entry["after"] = diff_view(self.view(after))
+        entry = self.diff_entry(path)
+        if entry is not None:
+            # A folder created (or renamed) by this task: one entry in `created` (or `updated`) and one diff, showing
+            # the final settings.
+            entry["after"] = diff_view(self.view(after))
         else:
             self.updated.append(path)
-            self.note_diff(path, before, after)
+            self.note_diff(path, path, before, after)
         return folder
+
+    def replace(self, folder: Item, current: Item, created: bool) -> Item:
+        folder.clear()
+        folder.update(current)
+        entry = self.diff_entry(_path_of(current)) if created else None
+        if entry is not None:
+            entry["after"] = diff_view(self.view(current))
+        return folder
+
+    def settled_meanwhile(self, folder: Item, share: Optional[str], owner: Optional[Item], cascade: bool) -> Optional[Item]:
+        """The folder read again, when it (and with cascade everything visible below it) has the wanted settings."""
+        current = self.repo.folder(folder["id"])
+        if current is None or self._differs(current, share, owner):
+            return None
+        if cascade and any(self._differs(item, share, owner) for item, _depth in self.repo.descendants(current, fresh=True)):
+            return None
+        return current
 
     @staticmethod
     def _differs(item: Item, share: Optional[str], owner: Optional[Item]) -> bool:
@@ -263,7 +345,7 @@ class FolderRun:
             if folder in targets and not self.check_mode:
                 self.repo.delete(folder["id"])
             self.deleted.append(_path_of(folder))
-            self.note_diff(_path_of(folder), folder, None)
+            self.note_diff(_path_of(folder), _path_of(folder), folder, None)
         return [dict(f) if f else None for f in found]
 
     def refuse_if_not_empty(self, folder: Item) -> None:
@@ -343,13 +425,23 @@ class FolderRun:
         if self.check_mode:
             after = dict(folder, path=dest_path + "/" + folder["name"],
                          parent={"id": dest["id"], "name": dest.get("name"), "objectType": dest.get("objectType", "FOLDER")})
+            # As the real move does: later lookups of this task see the folder in its new place.
+            self.repo.forget_child(self.repo.container_of(folder), folder["id"])
+            self.repo.remember_child(dest, after)
         else:
-            after = self.repo.move(folder, dest)
+            try:
+                after = self.repo.move(folder, dest)
+            except InsightHTTPError as exc:
+                def moved_meanwhile() -> Optional[Item]:
+                    current = self.repo.folder(folder["id"])
+                    return current if current is not None and (current.get("parent") or {}).get("id") == dest["id"] else None
+
+                return self.after_refusal(exc, label, "moved the folder to %s" % dest_path, moved_meanwhile)
             if after.get("name") != folder["name"]:
-                raise InsightError("dest: the server moved %s as %r because an item named %r appeared in %s meanwhile"
-                                   % (label, after.get("name"), folder["name"], dest_path))
+                raise InsightError("dest: the server moved %s as %s because an item named %s appeared in %s meanwhile"
+                                   % (label, show(after.get("name")), show(folder["name"]), dest_path))
         self.moved.append(label)
-        self.note_diff(label, before, after)
+        self.note_diff(label, _path_of(after), before, after)
         return after
 
 

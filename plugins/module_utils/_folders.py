@@ -119,7 +119,11 @@ class Repository:
     def remember_child(self, container: Item, item: Item) -> None:
         listing = self._listings.get(container_key(container))
         if listing is not None:
-            listing[:] = [c for c in listing if c.get("id") != item.get("id")] + [item]
+            # Folders planned by check mode have no id: they are told apart by identity, never by a shared None.
+            if item.get("id") is None:
+                listing[:] = [c for c in listing if c is not item] + [item]
+            else:
+                listing[:] = [c for c in listing if c.get("id") != item.get("id")] + [item]
 
     def forget_child(self, container: Item, item_id: Optional[str]) -> None:
         listing = self._listings.get(container_key(container))
@@ -193,9 +197,10 @@ class Repository:
         self.delete(duplicate["id"])
         existing = self.child_named(container, name, fresh=True)
         if existing is None:
+            # The listings never show another user's PRIVATE folder, so this cannot be known before the create.
             raise InsightError("path: %s exists on the server but is not visible to this user (presumably another "
-                               "user's PRIVATE folder); removed the duplicate %r the server made instead"
-                               % (path.text, duplicate.get("name")))
+                               "user's PRIVATE folder); the server created the folder %r instead, which this task "
+                               "then deleted again, so nothing is left changed" % (path.text, duplicate.get("name")))
         if not is_folder(existing):
             raise InsightError("path: %s is a scenario, not a folder (it appeared while this task ran); removed the "
                                "duplicate folder %r the server made instead" % (path.text, duplicate.get("name")))
@@ -244,15 +249,17 @@ class Repository:
         self.remember_child(dest, moved)
         return moved
 
-    def descendants(self, container: Item, max_depth: Optional[int] = None) -> List[Tuple[Item, int]]:
-        """Every item below a container, breadth first, with its depth (1 for direct children)."""
+    def descendants(self, container: Item, max_depth: Optional[int] = None,
+                    fresh: bool = False) -> List[Tuple[Item, int]]:
+        """Every item below a container, breadth first, with its depth (1 for direct children); `fresh` reads every
+        listing again instead of using this run's copies."""
         found: List[Tuple[Item, int]] = []
         level = [container]
         depth = 1
         while level and (max_depth is None or depth <= max_depth):
             next_level = []
             for parent in level:
-                for item in self.children(parent):
+                for item in self.children(parent, fresh=fresh):
                     found.append((item, depth))
                     if is_folder(item):
                         next_level.append(item)

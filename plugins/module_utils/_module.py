@@ -32,7 +32,9 @@ class InsightModule(AnsibleModule):
     def client(self) -> InsightClient:
         if self._client is None:
             if not HAS_REQUESTS:
-                self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+                self.fail_json(msg=missing_required_lib("requests") + "; for example set it to the Python that runs "
+                               "Ansible with ansible_python_interpreter: '{{ ansible_playbook_python }}' in the play's "
+                               "vars or the inventory", exception=REQUESTS_IMPORT_ERROR)
             try:
                 self._client = InsightClient(self.params, warn=self.warn, pool_size=self._pool_size)
             except InsightError as exc:

@@ -20,6 +20,8 @@ description:
     "Reports (1)". The module never leaves such a duplicate behind. When another writer creates the same folder at the same moment, the module
     deletes the duplicate it was given, uses the existing folder and warns. Name clashes on rename or move are
     reported as errors before anything is written.
+  - In diff mode, each changed folder gets one entry headed by its path before and after the task (they differ
+    for a rename or a move).
   - When the answer to a create or a move is lost (for example the connection drops after the server acted), the
     module reads the server again before repeating it, so no duplicate is made.
 author:
@@ -34,8 +36,12 @@ options:
       - The repository path of the folder, the app's name first, for example V(/Logistics/Reports/Weekly); or a list
         of such paths, all handled with the same O(state) and settings.
       - A single string is always one path, even if it contains commas.
+      - C(/) always separates names; there is no escape for it. An empty name (C(//), or a trailing C(/)) is refused,
+        so that a path built from an empty variable never names the folder above the one meant.
       - Each name must be 1 to 255 characters, without control characters, and must not start or end with white
-        space. These rules are checked before any call to the server.
+        space (the server's rules). So that every folder stays reachable by a path, a name must also not contain
+        C(/), be V(.) or V(..), or end with a backslash (which would read as an escaped C(/)). These rules are checked
+        before any call to the server, for O(path), O(name) and O(dest) alike.
       - Mutually exclusive with O(id).
     type: raw
   id:
@@ -44,7 +50,12 @@ options:
     type: str
   name:
     description:
-      - A new name for the folder given by O(id). The task fails, without renaming, if a sibling already has that name.
+      - A new name for the folder given by O(id), or for the folder at O(path) (a single path, not a list).
+      - By path, the rename is idempotent. When the folder at O(path) is gone and its parent holds a folder named
+        O(name), the rename is taken as done; when neither exists, the task fails.
+      - The task fails, without renaming, if a sibling already has that name (for example when both the old and the
+        new path exist), since the server would otherwise give the folder a suffixed name.
+      - The same name rules as for O(path) apply.
     type: str
   state:
     description:
@@ -92,6 +103,15 @@ notes:
   - Folders cannot be moved across apps, nor into themselves or their own subfolders.
   - Folders marked V(PRIVATE) by another user do not exist for the calling user; the server answers as if they did not.
   - A read-only user gets the server's V(403) on any change.
+  - When the server refuses a create, update, rename or move that another writer's change can explain (for example
+    V(403) because a concurrent run already handed the folder to another owner), the module reads the folder again.
+    If it already is as the task asked, the task succeeds with a warning and reports no change for it; otherwise it
+    fails with the server's answer.
+  - Another user's V(PRIVATE) folder does not appear in the listings, so a path through it cannot be detected before
+    writing. The server then gives the folder this task creates a suffixed name; the module deletes that folder again
+    and fails, saying that a folder was created and removed.
+  - Check mode predicts each task from the server as it is, so it reports exactly what a real run of that task would
+    do. It cannot see what an earlier task of the same play would have changed.
 seealso:
   - module: xpress.insight.insight_folder_info
 """
@@ -125,6 +145,11 @@ EXAMPLES = r"""
   xpress.insight.insight_folder:
     id: 01f7774e-00c2-004e-fe08-88b1834def44
     name: Reports 2025
+
+- name: Rename a folder by its path (no change once /Logistics/Drafts 2025 exists and /Logistics/Drafts does not)
+  xpress.insight.insight_folder:
+    path: /Logistics/Drafts
+    name: Drafts 2025
 
 - name: Delete an empty folder; fails, deleting nothing, if it holds anything
   xpress.insight.insight_folder:
@@ -250,7 +275,9 @@ created:
   elements: str
   sample: [/Planning/Scenarios, /Planning/Scenarios/2025]
 updated:
-  description: Repository paths of existing folders whose name, share status or owner changed.
+  description:
+    - Repository paths of existing folders whose name, share status or owner changed; for a renamed folder, its new
+      path.
   returned: always
   type: list
   elements: str
@@ -260,7 +287,11 @@ moved:
   type: list
   elements: str
 deleted:
-  description: Repository paths of the folders deleted, including listed folders that went with a listed parent.
+  description:
+    - Repository paths of the folders the task named (by O(path) or O(id)) that existed and were deleted (or would
+      be, in check mode), shallow paths first; a named folder that went with a named parent is listed too.
+    - The folders and scenarios below a deleted folder go with it on the server but are not listed. To see them
+      first, use M(xpress.insight.insight_folder_info) with O(xpress.insight.insight_folder_info#module:recurse=true).
   returned: always
   type: list
   elements: str

@@ -27,6 +27,8 @@ options:
     description:
       - The repository path of a folder, the app's name first, for example V(/Logistics/Reports).
       - V(/AppName) alone means the app's root, like O(app).
+      - The path rules of M(xpress.insight.insight_folder) apply, checked before any call to the server; in
+        particular C(/) always separates names, and an empty name (C(//) or a trailing C(/)) is refused.
       - Mutually exclusive with O(id) and O(app).
     type: str
   id:

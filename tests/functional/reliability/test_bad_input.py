@@ -121,6 +121,19 @@ ROWS: List[Row] = [
     row("inventory self-signed certificate", INVENTORY, "certificate verify failed", url="{tls_url}"),
     row("inventory self-signed certificate with ca_path", INVENTORY, None, url="{tls_url}", ca_path="{tls_ca}",
         client_id="alice-id", secret="{tls_secret}"),
+    row("folder rename by id to a name with /", FOLDER, "name: the name 'a/b' contains /", id="{scratch}", name="a/b"),
+    row("folder rename by path to a name with /", FOLDER, "name: the name 'x/y' contains /", path="/Logistics/Scratch",
+        name="x/y"),
+    row("folder rename to ..", FOLDER, "name: the name '..' is not allowed", path="/Logistics/Scratch", name=".."),
+    row("folder path with an escaped /", FOLDER, "the folder name 'a\\' ends with a backslash", path="/Plant/a\\/b"),
+    row("folder path with a . segment", FOLDER, "the folder name '.' is not allowed", path="/Plant/./Area"),
+    row("folder path with a .. segment", FOLDER, "the folder name '..' is not allowed", path="/Logistics/Scratch/.."),
+    row("folder path with a trailing /", FOLDER, "ends with /, which leaves an empty folder name",
+        path="/Logistics/Scratch/", state="absent"),
+    row("folder dest with a .. segment", FOLDER, "dest: in '/Logistics/..' the folder name '..' is not allowed",
+        path="/Logistics/Scratch", state="moved", dest="/Logistics/.."),
+    row("folder rename with a list of paths", FOLDER, "name: renames one folder", path=["/Logistics/Scratch"], name="New"),
+    row("folder_info path with a .. segment", FOLDER_INFO, "the folder name '..' is not allowed", path="/Logistics/.."),
 ]
 
 

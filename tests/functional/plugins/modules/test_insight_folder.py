@@ -101,7 +101,8 @@ def test_rename_by_id(insight, run_playbook):
 
     clash = run_playbook(play(task("clash", id=reports["id"], name="Archive")))
     assert status(clash, "clash") == "failed"
-    assert "already holds an item named 'Archive'" in clash.task("clash")["msg"]
+    assert "/Logistics/Reports 2025 and /Logistics/Archive both exist" in clash.task("clash")["msg"]
+    assert "/Logistics already holds a folder named 'Archive'" in clash.task("clash")["msg"]
     assert folder(insight, "/Logistics/Reports 2025")["id"] == reports["id"]
 
 
@@ -142,7 +143,14 @@ def test_bad_input_fails_with_one_line_before_any_call(insight, run_playbook):
         "control": ({"path": "/Logistics/Re\tports"}, "control character"),
         "too long": ({"path": "/Logistics/" + "x" * 256}, "256 characters long"),
         "bad rename": ({"id": "01f7774e-00c2-004e-fe08-88b1834def44", "name": "Tab\there"}, "control character"),
-        "name with path": ({"path": "/Logistics/Reports", "name": "Other"}, "name: renames the folder given by id"),
+        "name with a list": ({"path": ["/Logistics/Reports"], "name": "Other"}, "name: renames one folder"),
+        "slash in a new name": ({"path": "/Logistics/Reports", "name": "a/b"}, "name: the name 'a/b' contains /"),
+        "escaped slash": ({"path": "/Logistics/a\\/b"}, "the folder name 'a\\' ends with a backslash"),
+        "dot": ({"path": "/Logistics/./Reports"}, "the folder name '.' is not allowed"),
+        "dot dot": ({"path": ["/Logistics/Reports/.."]}, "path[0]: in '/Logistics/Reports/..' the folder name '..'"),
+        "trailing slash": ({"path": "/Logistics/Reports/"}, "ends with /, which leaves an empty folder name"),
+        "dot dot in dest": ({"path": "/Logistics/Reports", "state": "moved", "dest": "/Logistics/.."},
+                            "dest: in '/Logistics/..' the folder name '..' is not allowed"),
         "moved without dest": ({"path": "/Logistics/Reports", "state": "moved"}, "dest or dest_id"),
         "bad id": ({"id": "not-a-uuid"}, "id: 'not-a-uuid' is not a UUID"),
         "force without absent": ({"path": "/Logistics/Reports", "force": True}, "force: only used with state=absent"),

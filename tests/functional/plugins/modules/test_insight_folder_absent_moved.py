@@ -22,10 +22,13 @@ def test_absent_refuses_non_empty_without_force_then_deletes(insight, run_playbo
     assert empty["deleted"] == ["/Portfolio/Shared"] and empty["folders"][1] is None
     assert empty["folders"][0]["path"] == "/Portfolio/Shared"
     assert empty["diff"][0]["after"] == {} and empty["diff"][0]["before"]["path"] == "/Portfolio/Shared"
+    # `deleted` lists the folders the task named; Weekly went with Reports but is not listed.
     assert first.task("forced")["deleted"] == ["/Logistics/Reports"]
     assert first.task("gone with parent")["deleted"] == ["/Logistics/Archive", "/Logistics/Archive/2023"]
     left = paths(insight)
     assert not [p for p in left if p.startswith(("/Logistics/Reports", "/Logistics/Archive", "/Portfolio/Shared"))]
+    named = [p for name in ("empty", "forced", "gone with parent") for p in first.task(name)["deleted"]]
+    assert "/Logistics/Reports/Weekly" not in named
     assert not [s for s in insight.state()["scenarios"] if s["path"].startswith("/Logistics/Reports/")]
 
     insight.reset_counters()
@@ -51,7 +54,7 @@ def test_moved_to_folder_and_app_root(insight, run_playbook):
     weekly = folder(insight, "/Logistics/Reports/Weekly")
     archive = folder(insight, "/Logistics/Archive")
     book = play(task("to root", path="/Logistics/Reports/Weekly", state="moved", dest="/Logistics"),
-                task("by id", id=archive["id"], state="moved", dest="/Logistics/Reports/"))
+                task("by id", id=archive["id"], state="moved", dest="/Logistics/Reports"))
     checked = run_playbook(book, check=True, diff=True)
     assert checked.rc == 0, checked
     assert checked.task("to root")["moved"] == ["/Logistics/Reports/Weekly"]

@@ -7,10 +7,11 @@ import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError
 from ansible_collections.xpress.insight.plugins.module_utils._folder_paths import (
-    RepoPath, diff_view, item_view, name_problem, parents_first, parse_path, parse_paths)
+    RepoPath, check_name, diff_view, item_view, name_problem, parents_first, parse_path, parse_paths, show)
 
 
-@pytest.mark.parametrize("name", ["Reports", "A, b", "2023", "x" * 255, "inner  space", "ünïcode"])
+@pytest.mark.parametrize("name", ["Reports", "A, b", "2023", "x" * 255, "inner  space", "ünïcode", "...", ".hidden",
+                                  "a.", "back\\slash", "\\lead"])
 def test_valid_names(name):
     assert name_problem(name) is None
 
@@ -24,6 +25,11 @@ def test_valid_names(name):
     (" lead", "white space"),
     ("trail\n", "control character"),
     ("trail ", "white space"),
+    ("a/b", "contains /"),
+    ("/", "contains /"),
+    (".", "no . or .. segments"),
+    ("..", "no . or .. segments"),
+    ("a\\", "ends with a backslash"),
 ])
 def test_invalid_names(name, problem):
     assert problem in name_problem(name)
@@ -47,7 +53,13 @@ def test_list_keeps_order_and_drops_repeats():
     ("/", "has no app name"),
     ("//A", "has no app name"),
     ("/App//A", "empty folder name"),
-    ("/App/A//", "empty folder name"),
+    ("/App/A//", "empty folder name (//)"),
+    ("/App/A/", "ends with /"),
+    ("/App/", "ends with /"),
+    ("/App/./A", "the folder name '.' is not allowed"),
+    ("/App/A/..", "the folder name '..' is not allowed"),
+    ("/../A", "the app name '..' is not allowed"),
+    ("/App/a\\/b", "the folder name 'a\\' ends with a backslash"),
     ("/App", "names the app"),
     ("/App/ A", "white space"),
     (3, "is not a string"),
@@ -71,7 +83,27 @@ def test_bad_paths_in_a_list_name_the_index():
 
 def test_app_root_and_trailing_slash():
     assert parse_path("/App", allow_app_root=True) == RepoPath("App", [])
-    assert parse_path("/App/A/") == RepoPath("App", ["A"])
+    # A trailing / is an empty last name, refused like //, also for the app root.
+    with pytest.raises(InsightConfigError) as info:
+        parse_path("/App/", "dest", allow_app_root=True)
+    assert str(info.value) == "dest: '/App/' ends with /, which leaves an empty folder name; write it without the trailing /"
+
+
+def test_check_name_is_the_one_rule_and_names_the_field():
+    assert check_name("Q1, 2025", "tree[0].name") == "Q1, 2025"
+    with pytest.raises(InsightConfigError) as info:
+        check_name("a/b", "tree[2].name")
+    assert str(info.value) == ("tree[2].name: the name 'a/b' contains /, which only separates the names of a path "
+                               "(a name cannot contain it; there is no escape)")
+    with pytest.raises(InsightConfigError) as info:
+        check_name("..", "name")
+    assert str(info.value).startswith("name: the name '..' is not allowed")
+
+
+def test_show_keeps_backslashes_as_typed():
+    assert show("a\\") == "'a\\'"
+    assert show("tab\there") == "'tab\\there'"
+    assert show("it's") == '"it\'s"'
 
 
 def test_is_within_compares_names():
