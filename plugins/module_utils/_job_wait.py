@@ -45,7 +45,11 @@ def run_pool(function: Callable[[Any], Any], items: Sequence[Any], parallel: int
 
 
 def goal_text(goal: FrozenSet[str]) -> str:
-    return "finished" if goal == FINISHED else "in " + " or ".join(sorted(goal))
+    return "finished" if goal == FINISHED else " or ".join(sorted(goal))
+
+
+def _state(goal: FrozenSet[str]) -> str:
+    return "finished" if goal == FINISHED else "in " + goal_text(goal)
 
 
 class WaitTimeout(InsightError):
@@ -56,7 +60,7 @@ class WaitTimeout(InsightError):
         self.pending = dict(pending)
         self.partial: Dict[str, Any] = {}
         listing = ", ".join("%s (%s)" % (job_id, status) for job_id, status in sorted(pending.items()))
-        super().__init__("wait_timeout: %d job(s) not %s after %gs: %s" % (len(pending), goal_text(goal), timeout, listing))
+        super().__init__("wait_timeout: %d job(s) not %s after %gs: %s" % (len(pending), _state(goal), timeout, listing))
 
     def result(self) -> Dict[str, Any]:
         return dict(self.partial)
