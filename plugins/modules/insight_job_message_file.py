@@ -98,6 +98,32 @@ downloaded:
   description: Whether the file was downloaded (V(false) when O(force=false) found O(dest) already there).
   returned: always
   type: bool
+state:
+  description: The type of O(dest), V(file), as Ansible's file modules report it.
+  returned: when O(dest) exists
+  type: str
+  sample: file
+mode:
+  description: The permissions of O(dest), in octal.
+  returned: when O(dest) exists
+  type: str
+  sample: "0600"
+owner:
+  description: The name of the user that owns O(dest).
+  returned: when O(dest) exists
+  type: str
+group:
+  description: The name of the group that owns O(dest).
+  returned: when O(dest) exists
+  type: str
+uid:
+  description: The user id of the owner of O(dest).
+  returned: when O(dest) exists
+  type: int
+gid:
+  description: The group id of the group of O(dest).
+  returned: when O(dest) exists
+  type: int
 """
 
 import hashlib
