@@ -370,3 +370,32 @@ def test_lost_cancel_answer_is_repeated_safely_and_touches_nothing_else(insight,
     deleted = {e["path"].rsplit("/", 1)[1] for e in insight.log() if e["method"] == "DELETE"}
     assert deleted == {jid(1), jid(2)}
     assert statuses(insight) == {jid(1): "CANCELLED", jid(2): "CANCELLED", jid(3): "QUEUED", jid(4): "QUEUED"}
+
+
+def test_check_mode_lists_the_jobs_it_would_ask_to_cancel(insight, run_playbook):
+    insight.reset(seed(job(1, locked=True), job(2)))
+    check = run_playbook(play(task("preview", app="Logistics")), check=True)
+    assert check.rc == 0, check
+    preview = check.task("preview")
+    # The lock shows only when the server is asked: check mode lists the job, and says what its list means.
+    assert sorted(preview["cancelled"]) == [jid(1), jid(2)]
+    assert preview["msg"] == ("check mode: 2 job(s) would be asked to cancel; the server may still refuse some (a locked "
+                              "job, for example)")
+    assert insight.counters()["writes"] == 0
+    real = run_playbook(play(task("cancel", ignore_errors=True, app="Logistics")))
+    assert list(real.task("cancel")["failed_jobs"]) == [jid(1)]
+    assert real.task("cancel")["cancelled"] == [jid(2)]
+
+
+def test_finished_statuses_cannot_be_selected(insight, run_playbook):
+    insight.reset(seed(job(1)))
+    result = run_playbook(play(task("done", ignore_errors=True, status=["COMPLETED", "QUEUED"])))
+    assert result.task("done")["msg"] == "status: COMPLETED jobs are finished and cannot be cancelled"
+    assert insight.counters()["writes"] == 0
+
+
+def test_old_filter_names_are_aliases(insight, run_playbook):
+    insight.reset(seed(job(1, created="-8h"), job(2, created="-1h")))
+    result = run_playbook(play(task("old", apps=["Logistics"], statuses=["QUEUED"], older_than="6h")))
+    assert result.rc == 0, result
+    assert result.task("old")["cancelled"] == [jid(1)]
