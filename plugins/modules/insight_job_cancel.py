@@ -81,8 +81,8 @@ notes:
     still cancelled; the task then fails, naming the refused jobs with the server's message, with every result value
     set (RV(cancelled) says what succeeded, RV(failed_jobs) what did not and why).
   - In check mode only reads are sent; RV(cancelled) lists the jobs the task would I(ask) the server to cancel. The
-    server can still refuse some of them at run time (a locked job, for example, is refused only then: nothing tells
-    beforehand), so check mode cannot promise that each of them will be cancelled; RV(msg) says so.
+    server can still refuse some of them at run time (a locked job, for example, is refused only then, and nothing
+    tells beforehand), so check mode cannot promise that each of them will be cancelled; RV(msg) says so.
   - In diff mode the diff shows the status of every job the task cancelled (or would cancel), before and after.
 seealso:
   - module: xpress.insight.insight_job_info
@@ -166,7 +166,8 @@ failed_jobs:
 jobs:
   description:
     - The last seen state of every job the task cancelled (or tried to, or would in check mode), with every field
-      of the server's Job object in snake_case, as M(xpress.insight.insight_job_info) returns them.
+      of the server's Job object in snake_case, as M(xpress.insight.insight_job_info) returns them (every field
+      present, V(null) when the server left it out).
     - After O(wait=true) this is the final state, for example with C(status=CANCELLED).
   returned: always
   type: list

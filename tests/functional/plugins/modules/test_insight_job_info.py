@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 
 TASK = "xpress.insight.insight_job_info"
 

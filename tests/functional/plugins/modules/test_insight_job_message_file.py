@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import stat
@@ -27,9 +28,7 @@ def task(name, ignore_errors=False, **args):
     return out
 
 
-def with_messages(insight):
-    import base64  # pylint: disable=import-outside-toplevel
-    insight.reset(seed({"id": jid(1), "scenario": "/Logistics/Reports/Base case", "owner": "alice", "status": "COMPLETED",
+def with_messages(insight):    insight.reset(seed({"id": jid(1), "scenario": "/Logistics/Reports/Base case", "owner": "alice", "status": "COMPLETED",
                         "created": "-1h", "messages": [
                             {"id": TEXT, "content_b64": base64.b64encode(CONTENT).decode("ascii")},
                             {"id": EMPTY, "content": ""},
@@ -61,7 +60,9 @@ def test_saves_converges_and_sets_the_mode(insight, run_playbook, tmp_path):
     assert insight.counters()["writes"] == 0
 
     # Only the mode differs: changed, content untouched.
-    mode_only = run_playbook(play(task("mode", **dict(args, mode="0644"))))
+    wider = dict(args)
+    wider["mode"] = "0644"
+    mode_only = run_playbook(play(task("mode", **wider)))
     assert mode_only.task("mode")["changed"] is True
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o644 and dest.read_bytes() == CONTENT
 
