@@ -28,11 +28,12 @@ def task(name, ignore_errors=False, **args):
     return out
 
 
-def with_messages(insight):    insight.reset(seed({"id": jid(1), "scenario": "/Logistics/Reports/Base case", "owner": "alice", "status": "COMPLETED",
-                        "created": "-1h", "messages": [
-                            {"id": TEXT, "content_b64": base64.b64encode(CONTENT).decode("ascii")},
-                            {"id": EMPTY, "content": ""},
-                            {"id": BINARY, "content_b64": base64.b64encode(bytes(range(256))).decode("ascii")}]}))
+def with_messages(insight):
+    messages = [{"id": TEXT, "content_b64": base64.b64encode(CONTENT).decode("ascii")},
+                {"id": EMPTY, "content": ""},
+                {"id": BINARY, "content_b64": base64.b64encode(bytes(range(256))).decode("ascii")}]
+    insight.reset(seed({"id": jid(1), "scenario": "/Logistics/Reports/Base case", "owner": "alice",
+                        "status": "COMPLETED", "created": "-1h", "messages": messages}))
 
 
 def test_saves_converges_and_sets_the_mode(insight, run_playbook, tmp_path):
