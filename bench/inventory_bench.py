@@ -91,7 +91,7 @@ def main() -> int:
     collections.mkdir(parents=True)
     (collections / "insight").symlink_to(ROOT)
     source = Path(work) / "bench.insight_jobs.yml"
-    source.write_text("plugin: xpress.insight.insight_jobs\nconcurrency: %d\n" % CONCURRENCY, encoding="utf-8")
+    source.write_text("plugin: xpress.insight.insight_jobs\nparallel: %d\n" % CONCURRENCY, encoding="utf-8")
     empty = Path(work) / "empty.yml"
     empty.write_text("all: {}\n", encoding="utf-8")
 

@@ -35,7 +35,7 @@ def run(bench: Bench, count: int) -> List[Row]:
     bench.control.clock("pause")  # the listing must not change between runs
     listed = unfinished_total(bench)
     source = Path(bench.work) / "bench.insight_jobs.yml"
-    source.write_text("plugin: xpress.insight.insight_jobs\nconcurrency: %d\n" % CONCURRENCY, encoding="utf-8")
+    source.write_text("plugin: xpress.insight.insight_jobs\nparallel: %d\n" % CONCURRENCY, encoding="utf-8")
     empty = Path(bench.work) / "empty_inventory.yml"
     empty.write_text("all: {}\n", encoding="utf-8")
     workload = "4 inventory %d jobs" % count

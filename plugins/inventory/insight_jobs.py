@@ -13,18 +13,21 @@ description:
     machines, for example a play with C(hosts) set to C(insight_status_queued).
   - Every job field becomes a host variable in snake_case under O(prefix), for example C(insight_status) and
     C(insight_scenario.name). All of it is server data and is never templated.
+  - Every field of the server's Job object is defined on every host, V(null) when the server left it out (for example
+    C(insight_finished) and C(insight_duration) of a job that has not finished), so templates need no C(default).
   - Each host also gets C(ansible_connection=local), so tasks on a job run on the controller, unless O(compose) sets
     C(ansible_connection).
   - The group C(insight_jobs) holds every job, and there is one group per job status, C(insight_status_queued),
     C(insight_status_executing) and so on for every status an Insight job can have. Every one of them exists even
     when it has no job, so a play aimed at an empty status group runs cleanly with no hosts.
   - The whole job list is read with a few paged calls, never one call per job. When any call fails the source fails
-    with one error line; a partial job list is never presented as the inventory.
+    with one error line; a partial job list is never presented as the inventory (see the note on pages that shift).
   - The configuration file name must end in C(insight_jobs.yml) or C(insight_jobs.yaml).
 author:
   - xpress.insight contributors (@xpress-insight)
 extends_documentation_fragment:
   - xpress.insight.connection.plugins
+  - xpress.insight.job_filter
   - constructed
   - inventory_cache
 options:
@@ -39,35 +42,9 @@ options:
     description:
       - Also list finished jobs (V(COMPLETED), V(FAILED), V(CANCELLED), V(DELETED)) that the server still keeps in its
         job history.
-      - Finished statuses in O(statuses) need this set to V(true).
+      - Finished statuses in O(status) need this set to V(true).
     type: bool
     default: false
-  statuses:
-    description:
-      - Only jobs in one of these statuses. All statuses when not set.
-      - The status groups exist whatever this selects.
-    type: list
-    elements: str
-    choices: [QUEUED, EXECUTING, COMPLETING, COMPLETED, FAILED, CANCELLING, CANCELLED, DELETING, DELETED, INACTIVE]
-  scenario_ids:
-    description:
-      - Only jobs of these scenarios (UUIDs).
-      - With one scenario the server applies the filter itself; the plugin applies it again, because the server does
-        not filter finished jobs.
-    type: list
-    elements: str
-  apps:
-    description:
-      - Only jobs of these apps, each given by name or by UUID.
-      - When the job list is read from the server, an app that does not exist is an error.
-    type: list
-    elements: str
-  owners:
-    description:
-      - Only jobs owned by one of these users, each given by UUID or by the name the server shows in the job's owner
-        reference.
-    type: list
-    elements: str
   filters:
     description:
       - Jinja2 conditionals evaluated on the controller for each job, over the same host variables as O(compose)
@@ -82,30 +59,42 @@ options:
       - An entry is either a field path such as V(id), V(name) or V(scenario.name), a Jinja2 expression such as
         V(scenario.name ~ '-' ~ id[:8]), or a template such as V({{ owner.name }}/{{ id }}). They see the job's
         fields in snake_case, without O(prefix).
+      - Names made of server text (scenario and user names) can hold spaces and other characters that host patterns
+        treat specially, so C(--limit) and C(ansible-inventory --host) cannot name them; set O(safe_hostnames=true),
+        or build names with a filter such as C(regex_replace('[^A-Za-z0-9_.-]+', '_')).
       - When no entry gives a name the job's UUID is used.
       - Two jobs that get the same name become one host (the later job's variables win), with a warning, or fail
         the source when O(strict=true). Keep V(id) in names that are not unique.
     type: list
     elements: str
     default: [id]
+  safe_hostnames:
+    description:
+      - Make every host name pattern-safe, so it can be given to C(--limit) and C(ansible-inventory --host) as it is.
+      - Each run of characters other than ASCII letters, digits, V(_), V(.) and V(-) becomes one V(_), and leading
+        and trailing V(_) are dropped, so V(High demand-0f7acba9) becomes V(High_demand-0f7acba9).
+      - Applied after O(hostnames) and before two jobs with the same name are detected.
+    type: bool
+    default: false
   prefix:
     description:
       - Prefix of the host variables made from the job fields, for example V(insight_) gives C(insight_id) and
         C(insight_execution_mode).
     type: str
     default: insight_
-  concurrency:
+  parallel:
     description:
       - How many pages of the job list are fetched at the same time once the first page has told how many there are.
       - V(1) fetches them one after another.
     type: int
     default: 4
+    aliases: [concurrency]
 notes:
   - Connection options may come from the C(INSIGHT_*) environment variables, which keeps secrets out of the file.
   - With O(cache=true) the cache holds the job list as the server returned it for the source, before any filter of
-    this plugin. O(statuses), O(apps), O(owners), O(filters), O(hostnames), O(compose) and the groups are applied
-    again at each run, so changing them needs no refresh; after changing O(include_finished), O(scenario_ids) or the
-    server, refresh the cache with C(--flush-cache).
+    this plugin. O(status), O(app), O(owner), O(execution_mode), O(created_before), O(created_after), O(filters),
+    O(hostnames), O(compose) and the groups are applied again at each run, so changing them needs no refresh; after
+    changing O(include_finished), O(scenario_id) or the server, refresh the cache with C(--flush-cache).
   - The C(refresh_inventory) meta task always reads the server again and refreshes the cache.
   - Job names and other server text that contain C({{) stay literal; they are never templated.
 seealso:
@@ -123,12 +112,15 @@ plugin: xpress.insight.insight_jobs
 url: https://insight.example.com
 client_id: my-client-id
 include_finished: true
-apps: [Logistics, Portfolio]
+app: [Logistics, Portfolio]
+created_after: 7d
 filters:
   - insight_execution_mode.name != 'LOAD'
 hostnames:
   - scenario.name ~ '-' ~ id[:8]
   - id
+# "High demand-0f7acba9" becomes "High_demand-0f7acba9", which --limit accepts
+safe_hostnames: true
 compose:
   job_age_source: insight_created
 keyed_groups:
@@ -163,9 +155,10 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError
-from ansible_collections.xpress.insight.plugins.module_utils._jobs import FINISHED, STATUSES, JobFilter, normalize_job, resolve_apps
+from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
+    FINISHED, JOB_FILTER_OPTIONS, STATUSES, JobFilter, list_jobs, normalize_job)
 from ansible_collections.xpress.insight.plugins.plugin_utils._client import insight_errors, plugin_client
-from ansible_collections.xpress.insight.plugins.plugin_utils._inventory import HostNamer, check_prefix, is_template
+from ansible_collections.xpress.insight.plugins.plugin_utils._inventory import HostNamer, check_prefix, is_template, safe_host_name
 
 ALL_JOBS_GROUP = "insight_jobs"
 STATUS_GROUP = "insight_status_%s"
@@ -212,29 +205,27 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- options and fetching -----------------------------------------------------------------------------------
 
     def _job_filter(self) -> JobFilter:
-        statuses = self.get_option("statuses")
+        options = {name: self.get_option(name) for name in JOB_FILTER_OPTIONS}
         include_finished = self.get_option("include_finished")
-        finished_asked = sorted(set(s.upper() for s in statuses or []) & FINISHED)
+        finished_asked = sorted(set(s.upper() for s in options["status"] or []) & FINISHED)
         if finished_asked and not include_finished:
-            raise InsightConfigError("statuses: %s only appear with include_finished: true" % ", ".join(finished_asked))
-        if not statuses and not include_finished:
+            raise InsightConfigError("status: %s only appear with include_finished: true" % ", ".join(finished_asked))
+        if not options["status"] and not include_finished:
             # Also drops finished jobs of a cache filled with include_finished: true.
-            statuses = [s for s in STATUSES if s not in FINISHED]
-        return JobFilter(status=statuses, app=self.get_option("apps"), owner=self.get_option("owners"),
-                         scenario_id=self.get_option("scenario_ids"))
+            options["status"] = [s for s in STATUSES if s not in FINISHED]
+        return JobFilter.from_options(options)
 
     def _fetch(self, job_filter: JobFilter) -> List[Dict[str, Any]]:
-        """The server's raw job list; any failed call fails the whole source (never a partial list)."""
-        concurrency = max(int(self.get_option("concurrency") or 1), 1)
-        client = plugin_client(self.get_option, warn=self.display.warning, pool_size=concurrency + 1,
+        """The server's job list, normalised, before this plugin's filters (what the cache keeps); any failed call or
+        a listing that never reads consistently fails the whole source (never a partial list)."""
+        parallel = max(int(self.get_option("parallel") or 1), 1)
+        client = plugin_client(self.get_option, warn=self.display.warning, pool_size=parallel + 1,
                                error_class=AnsibleParserError)
         with insight_errors(AnsibleParserError):
-            if job_filter.app:
-                # Fail on an app that does not exist rather than show an empty inventory.
-                resolve_apps(client, job_filter.app, option="apps")
-            params: Dict[str, Any] = dict(job_filter.server_params())
-            params["includeFinished"] = bool(self.get_option("include_finished"))
-            return list(client.paged("/api/jobs", params=params, concurrent=concurrency))
+            # Fail on an app that does not exist rather than show an empty inventory.
+            job_filter.resolve(client)
+            return list_jobs(client, job_filter.server_side(), include_finished=bool(self.get_option("include_finished")),
+                             concurrent=parallel)
 
     # -- building the inventory ---------------------------------------------------------------------------------
 
@@ -253,14 +244,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         constructed = bool(compose or groups or keyed_groups)
         set_connection = "ansible_connection" not in compose
         namer = HostNamer(self.get_option("hostnames") or ["id"], self._render_name)
+        safe = bool(self.get_option("safe_hostnames"))
         seen_names = set()
         duplicates = 0
         # One string per variable name, shared by every host, instead of one per host and field.
         var_names: Dict[str, str] = {}
 
         for raw in raw_jobs:
-            # normalize_job copies, so the raw (possibly cached) list is never changed.
-            job = normalize_job(raw)
+            # A fresh list is already normalised and never changed here; a cached one is normalised again (a copy, so
+            # the cache is never changed), which also fills the fields an older cache left out.
+            job = normalize_job(raw) if from_cache else raw
             if not job_filter.matches(job):
                 continue
             if from_cache:
@@ -277,6 +270,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if conditions and not self._passes(conditions, host_vars, job, strict):
                 continue
             name = namer.name(job) or job.get("id")
+            if safe and name:
+                name = safe_host_name(name) or job.get("id")
             if not name:
                 if strict:
                     raise AnsibleParserError("a job without an id and no host name from hostnames: %r" % (job,))

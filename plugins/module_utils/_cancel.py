@@ -9,29 +9,14 @@ thread (its session keeps the connections alive), so the pool size bounds the co
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ._args import check_uuid
-from ._client import DEFAULT_PAGE_SIZE
 from ._errors import InsightError, InsightHTTPError
+from ._job_wait import JobWaiter, run_pool
 from ._jobs import FINISHED, NOT_CANCELLABLE, JobFilter, get_job, list_jobs, normalize_job
 
 MAX_PARALLEL = 32
-# Polling backoff, as the vendor's client waits for one job: 50 ms, growing by 50 ms per round up to 1 s.
-POLL_START = 0.05
-POLL_STEP = 0.05
-POLL_MAX = 1.0
-# Without a measured listing cost (jobs named by id), more pending jobs than this are polled by one listing pass.
-UNMEASURED_LISTING_GUESS = 20
-# Up to this many finished jobs whose final state was not seen are read one by one without asking what a pass
-# over the job history would cost (asking takes a request itself).
-HISTORY_PROBE_MIN = 2
-
-
-def poll_delay(round_number: int) -> float:
-    """Seconds to sleep after poll round `round_number` (0-based)."""
-    return min(POLL_START + POLL_STEP * round_number, POLL_MAX)
 
 
 def unique_ids(values: Iterable[Any], name: str = "id") -> List[str]:
@@ -51,23 +36,15 @@ def error_text(exc: InsightError) -> str:
     return exc.to_line()
 
 
-def run_pool(function: Callable[[Any], Any], items: Sequence[Any], parallel: int) -> List[Any]:
-    """`function` over `items` on at most `parallel` threads, results in the order of `items`."""
-    if not items:
-        return []
-    if parallel <= 1 or len(items) == 1:
-        return [function(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(parallel, len(items))) as pool:
-        return list(pool.map(function, items))
+class CancelRefused(InsightError):
+    """The server refused to cancel some jobs; the others were cancelled, and `result()` says which."""
 
+    def __init__(self, line: str, partial: Dict[str, Any]) -> None:
+        super().__init__(line)
+        self.partial = dict(partial)
 
-class WaitTimeout(InsightError):
-    """Some jobs did not finish within the wait; `pending` maps their ids to their last seen status."""
-
-    def __init__(self, pending: Dict[str, str], timeout: float) -> None:
-        self.pending = dict(pending)
-        listing = ", ".join("%s (%s)" % (job_id, status) for job_id, status in sorted(pending.items()))
-        super().__init__("wait_timeout: %d job(s) not finished after %gs: %s" % (len(pending), timeout, listing))
+    def result(self) -> Dict[str, Any]:
+        return dict(self.partial)
 
 
 class CancelRun:
@@ -107,16 +84,12 @@ class CancelRun:
                 self.selected.append(job)
 
     def select_filter(self, job_filter: JobFilter) -> None:
-        """One listing pass of the unfinished jobs, filtered by the shared job filter."""
-        self.listing_filter = JobFilter(scenario_id=job_filter.scenario_id) if job_filter.server_params() else JobFilter()
-        self.selected = self._list(job_filter)
-
-    def _list(self, job_filter: JobFilter, include_finished: bool = False) -> List[Dict[str, Any]]:
+        """One consistent listing pass of the unfinished jobs (list_jobs), filtered by the shared job filter."""
+        self.listing_filter = job_filter.server_side()
         start = self._requests()
-        jobs = list_jobs(self.client, job_filter, include_finished=include_finished, concurrent=self.parallel)
-        if not include_finished and start is not None:
-            self.listing_cost = max(1, self._requests() - start)
-        return jobs
+        self.selected = list_jobs(self.client, job_filter, concurrent=self.parallel)
+        if start is not None:
+            self.listing_cost = max(1, (self._requests() or start) - start)
 
     def _requests(self) -> Optional[int]:
         count = getattr(self.client, "request_count", None)
@@ -188,78 +161,16 @@ class CancelRun:
         return {job_id: status for job_id, status in pending.items() if status not in FINISHED}
 
     def wait(self, timeout: float) -> None:
-        """Poll until every job of `to_wait_for` is finished, with backoff; raise WaitTimeout after `timeout` s."""
-        pending = self.to_wait_for()
-        unseen: List[str] = []
-        deadline = self.clock() + timeout
-        round_number = 0
-        while pending:
-            if self._listing_is_cheaper(len(pending)):
-                self._poll_by_listing(pending, unseen)
-            else:
-                self._poll_each(pending)
-            if not pending:
-                break
-            remaining = deadline - self.clock()
-            if remaining <= 0:
-                self._final_states(unseen)
-                raise WaitTimeout(pending, timeout)
-            self.sleep(min(poll_delay(round_number), remaining))
-            round_number += 1
-        self._final_states(unseen)
-
-    def _listing_is_cheaper(self, pending: int) -> bool:
-        if self.listing_cost is None:
-            return pending > UNMEASURED_LISTING_GUESS
-        return self.listing_cost < pending
-
-    def _poll_each(self, pending: Dict[str, str]) -> None:
-        for job_id, job in run_pool(self._read, sorted(pending), self.parallel):
-            if job is None:
-                # Gone from the server: as finished as it gets.
-                del pending[job_id]
-                continue
-            self._remember(job)
-            if job.get("status") in FINISHED:
-                del pending[job_id]
-            else:
-                pending[job_id] = str(job.get("status"))
-
-    def _poll_by_listing(self, pending: Dict[str, str], unseen: List[str]) -> None:
-        """One pass over the unfinished jobs: a pending job no longer listed has finished."""
-        listed = {job["id"]: job for job in self._list(self.listing_filter)}
-        for job_id in list(pending):
-            job = listed.get(job_id)
-            if job is None:
-                del pending[job_id]
-                unseen.append(job_id)
-                continue
-            self._remember(job)
-            pending[job_id] = str(job.get("status"))
-
-    def _remember(self, job: Dict[str, Any]) -> None:
-        if job.get("id") in self.states:
-            self.states[job["id"]] = job
-
-    def _final_states(self, unseen: List[str]) -> None:
-        """Read the final state of touched jobs seen finishing only by their absence from a listing: one GET each,
-        or one listing pass over the server's job history when that pass takes fewer requests."""
-        wanted = [job_id for job_id in unseen if job_id in self.states]
-        if not wanted:
-            return
-        pages = self._history_pages() if len(wanted) > HISTORY_PROBE_MIN else None
-        if pages is not None and pages < len(wanted):
-            for job in self._list(self.listing_filter, include_finished=True):
-                self._remember(job)
-            return
-        self._poll_each({job_id: "" for job_id in wanted})
-
-    def _history_pages(self) -> Optional[int]:
-        """How many requests a listing pass including the finished jobs takes, from its first page's totals."""
-        params = dict(self.listing_filter.server_params(), includeFinished=True, page=0, size=DEFAULT_PAGE_SIZE)
-        page = self.client.get("/api/jobs", params=params)
-        total = page.get("totalPages") if isinstance(page, dict) else None
-        return total if isinstance(total, int) and total >= 1 else None
+        """Poll until every job of `to_wait_for` is finished (the shared JobWaiter and its rules); the last state seen
+        of each job ends up in the result, also when WaitTimeout is raised."""
+        waiter = JobWaiter(self.client, parallel=self.parallel, listing_filter=self.listing_filter,
+                           listing_cost=self.listing_cost, sleep=self.sleep, clock=self.clock)
+        try:
+            waiter.wait(self.to_wait_for(), timeout)
+        finally:
+            for job_id, job in waiter.seen.items():
+                if job_id in self.states:
+                    self.states[job_id] = job
 
     # -- results ------------------------------------------------------------------------------------------------
 

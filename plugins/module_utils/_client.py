@@ -303,10 +303,12 @@ class InsightClient:
     # -- paging -------------------------------------------------------------------------------------------------
 
     def paged(self, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
-              page_size: int = DEFAULT_PAGE_SIZE, concurrent: int = 0) -> Iterator[Dict[str, Any]]:
+              page_size: int = DEFAULT_PAGE_SIZE, concurrent: int = 0,
+              on_page: Optional[Callable[[dict], None]] = None) -> Iterator[Dict[str, Any]]:
         """Yield every item of a paged listing, following the page object the server returns (its own `size`).
 
-        With `concurrent` > 1 the pages after the first are fetched in parallel once the total is known."""
+        With `concurrent` > 1 the pages after the first are fetched in parallel once the total is known.
+        `on_page` sees each raw page (its totals) before its items are yielded."""
         base = dict(params or {})
         seen = set()
 
@@ -317,6 +319,8 @@ class InsightClient:
             return page
 
         def fresh(page: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
+            if on_page is not None:
+                on_page(page)
             # Listings can shift while we page through them; never hand out the same item twice.
             for item in page["content"]:
                 key = item.get("id") if isinstance(item, dict) else None
@@ -341,11 +345,47 @@ class InsightClient:
         for number in range(1, MAX_PAGES):
             page = fetch(number, size)
             if not page["content"]:
+                if on_page is not None:
+                    on_page(page)
                 return
             yield from fresh(page)
             if _is_last(page, number):
                 return
         raise InsightTransportError("more than %d pages; stopped" % MAX_PAGES, "GET", expand(template, parts))
+
+    def download_to(self, fileobj: Any, template: str, *parts: Any, max_bytes: Optional[int] = None) -> int:
+        """Stream a binary answer into `fileobj` chunk by chunk (never whole in memory); returns the byte count."""
+        path = expand(template, parts) if parts else template
+        for attempt in range(2):
+            token = self.auth.token(self._exchange)
+            with self._count_lock:
+                self.request_count += 1
+            try:
+                response = self.session.get(self.base_url + path, headers={"Accept": ACCEPT["binary"],
+                                                                           "Authorization": "Bearer " + token},
+                                            timeout=self.timeout, allow_redirects=False, verify=self._verify,
+                                            stream=True)
+            except requests.exceptions.RequestException as exc:
+                raise _retryable(InsightTransportError("cannot reach %s: %s" % (_origin(self.base_url), _reason(exc)),
+                                                       "GET", path)) from None
+            with response:
+                if response.status_code == 401 and attempt == 0 and self.auth.invalidate(token):
+                    continue
+                if not 200 <= response.status_code < 300:
+                    self._decode(response, "GET", path, "binary")
+                written = 0
+                try:
+                    for chunk in response.iter_content(65536):
+                        written += len(chunk)
+                        if max_bytes is not None and written > max_bytes:
+                            raise InsightTransportError("the file is larger than %d bytes; stopped" % max_bytes,
+                                                        "GET", path)
+                        fileobj.write(chunk)
+                except requests.exceptions.RequestException as exc:
+                    raise _retryable(InsightTransportError("the connection broke in the middle of the answer: %s"
+                                                           % _reason(exc), "GET", path)) from None
+                return written
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _is_last(page: Dict[str, Any], number: int) -> bool:

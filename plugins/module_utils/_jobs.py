@@ -8,16 +8,25 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ._args import check_uuid
-from ._errors import InsightConfigError, InsightHTTPError
+from ._errors import InsightConfigError, InsightHTTPError, InsightTransportError
 
 STATUSES = ("QUEUED", "EXECUTING", "COMPLETING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED", "DELETING",
             "DELETED", "INACTIVE")
 FINISHED = frozenset(("COMPLETED", "FAILED", "CANCELLED", "DELETED"))
 # Jobs in these states need no cancelling: they are finished or already on their way out.
 NOT_CANCELLABLE = FINISHED | {"CANCELLING", "DELETING"}
+
+# Every field of the reference's Job object, snake_case. A result always has each of them, null when the server left
+# it out (servers omit fields that do not apply yet, such as `finished` of a queued job), so a playbook or an inventory
+# host variable can read any of them without `default`.
+JOB_FIELDS = ("app", "created", "duration", "execution_attempts", "execution_mode", "execution_service",
+              "execution_worker", "finished", "id", "model_status", "name", "object_type", "objective", "owner",
+              "scenario", "solver_status", "started", "status", "url")
+# How many times a listing pass is read again when the server's job list changed under it (see list_jobs).
+LISTING_PASSES = 3
 
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _AGE_RE = re.compile(r"^\s*(?:(\d+)\s*w)?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.IGNORECASE)
@@ -39,7 +48,10 @@ def snake_keys(value: Any) -> Any:
 
 
 def normalize_job(job: Mapping[str, Any]) -> Dict[str, Any]:
-    return snake_keys(dict(job))
+    """A job in snake_case with every field of JOB_FIELDS (null when absent); extra fields are kept."""
+    out = dict.fromkeys(JOB_FIELDS)
+    out.update(snake_keys(dict(job)))
+    return out
 
 
 def count_by_status(jobs: Iterable[Mapping[str, Any]]) -> Dict[str, int]:
@@ -94,7 +106,9 @@ def _ref_matches(ref: Any, wanted: Sequence[str]) -> bool:
 
 
 class JobFilter:
-    """Client-side selection of jobs (snake_case dicts). Options that are None select everything."""
+    """The one job filter of every plugin: built from options by `from_options`, made exact against the server by
+    `resolve` (apps named by name become ids), applied client-side by `matches`. Criteria that are None select
+    everything."""
 
     def __init__(self, status: Optional[Sequence[str]] = None, app: Optional[Sequence[str]] = None,
                  owner: Optional[Sequence[str]] = None, execution_mode: Optional[Sequence[str]] = None,
@@ -108,16 +122,26 @@ class JobFilter:
         self.scenario_id = [check_uuid(s, "scenario_id") for s in _as_list(scenario_id) or []] or None
         self.created_before = created_before
         self.created_after = created_after
+        self.resolved = False
 
     @classmethod
     def from_options(cls, params: Mapping[str, Any], now: Optional[datetime.datetime] = None) -> "JobFilter":
-        """Build from module or plugin options; `older_than` is the cancel module's name for `created_before`."""
-        before = params.get("created_before", params.get("older_than"))
-        name = "created_before" if params.get("created_before") is not None else "older_than"
+        """Build from the options of `job_filter_argument_spec` (module params or plugin options by the same names)."""
         return cls(status=params.get("status"), app=params.get("app"), owner=params.get("owner"),
                    execution_mode=params.get("execution_mode"), scenario_id=params.get("scenario_id"),
-                   created_before=parse_moment(before, name, now),
+                   created_before=parse_moment(params.get("created_before"), "created_before", now),
                    created_after=parse_moment(params.get("created_after"), "created_after", now))
+
+    def resolve(self, client: Any) -> "JobFilter":
+        """Check every app against the server and match apps by id from now on; fails naming an unknown app."""
+        if self.app and not self.resolved:
+            self.app = resolve_apps(client, self.app)
+        self.resolved = True
+        return self
+
+    def server_side(self) -> "JobFilter":
+        """The part of this filter the server applies (so a cached raw listing stays valid for the rest)."""
+        return JobFilter(scenario_id=self.scenario_id) if self.server_params() else JobFilter()
 
     def server_params(self) -> Dict[str, Any]:
         """The part of the filter the server applies itself (one scenario)."""
@@ -155,6 +179,22 @@ class JobFilter:
         return (job for job in jobs if self.matches(job))
 
 
+def job_filter_argument_spec() -> Dict[str, Dict[str, Any]]:
+    """The argument spec of the `xpress.insight.job_filter` doc fragment, for every module that selects jobs."""
+    return dict(
+        status=dict(type="list", elements="str", choices=list(STATUSES), aliases=["statuses"]),
+        app=dict(type="list", elements="str", aliases=["apps"]),
+        owner=dict(type="list", elements="str", aliases=["owners"]),
+        scenario_id=dict(type="list", elements="str", aliases=["scenario_ids"]),
+        execution_mode=dict(type="list", elements="str"),
+        created_before=dict(type="str", aliases=["older_than"]),
+        created_after=dict(type="str"),
+    )
+
+
+JOB_FILTER_OPTIONS = tuple(job_filter_argument_spec())
+
+
 def _as_list(value: Any) -> Optional[List[str]]:
     if value is None:
         return None
@@ -185,11 +225,40 @@ def get_job(client: Any, job_id: str) -> Optional[Dict[str, Any]]:
 
 
 def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4) -> List[Dict[str, Any]]:
-    """Every job the server lists (one paging pass), normalised, then filtered client-side."""
+    """Every job of one consistent listing pass, normalised, then filtered client-side by `job_filter`.
+
+    The server pages by number, so when jobs leave the list while it is read (other jobs finish, or leave the job
+    history), later jobs move onto pages already read and would be missed. Every job that leaves changes the
+    list's `totalElements`, so a pass is consistent when every page reports the same `totalElements` and the pass
+    read exactly that many distinct jobs. A pass that is not is read again, up to LISTING_PASSES times; after that the
+    listing fails rather than hand out a partial list. Two limits: a server that sends no `totalElements` cannot be
+    checked (its single pass is taken as is), and a pass during which exactly as many jobs were created as left
+    keeps the total, so it can still miss a job that shifted (the next run sees it)."""
+    for _pass in range(LISTING_PASSES):
+        jobs, consistent = read_pass(client, job_filter, include_finished, concurrent)
+        if consistent:
+            return list(job_filter.select(jobs))
+    raise InsightTransportError("the job list kept changing while it was read (%d passes, other jobs finishing or "
+                                "leaving the history between pages); nothing was done with a partial list: run it "
+                                "again" % LISTING_PASSES, "GET", "/api/jobs")
+
+
+def read_pass(client: Any, job_filter: JobFilter, include_finished: bool = False,
+              concurrent: int = 4) -> Tuple[List[Dict[str, Any]], bool]:
+    """One paging pass (only the server-side part of `job_filter` applies), normalised, and whether it was
+    consistent. Pollers use it directly: they confirm every job a pass did not show (see _job_wait)."""
     params: Dict[str, Any] = dict(job_filter.server_params())
     params["includeFinished"] = bool(include_finished)
-    jobs = (normalize_job(job) for job in client.paged("/api/jobs", params=params, concurrent=concurrent))
-    return list(job_filter.select(jobs))
+    totals: List[Any] = []
+    jobs = [normalize_job(job) for job in client.paged(
+        "/api/jobs", params=params, concurrent=concurrent, on_page=lambda page: totals.append(page.get("totalElements")))]
+    return jobs, _consistent(totals, len(jobs))
+
+
+def _consistent(totals: Sequence[Any], count: int) -> bool:
+    if not totals or any(not isinstance(total, int) for total in totals):
+        return True
+    return len(set(totals)) == 1 and totals[0] == count
 
 
 def resolve_apps(client: Any, wanted: Optional[Sequence[str]], option: str = "app") -> Optional[List[str]]:

@@ -10,8 +10,10 @@ module: insight_job_cancel
 short_description: Cancel FICO Xpress Insight 5 jobs by id or by filter, safely and in bulk
 version_added: 0.1.0
 description:
-  - Cancels the jobs named by O(id), or the unfinished jobs that match a filter (O(status), O(scenario_id), O(app),
-    O(owner), O(execution_mode), O(older_than)).
+  - Cancels the jobs named by O(id), or the unfinished jobs that match the job filter (O(status), O(app), O(owner),
+    O(scenario_id), O(execution_mode), O(created_before), O(created_after)), the same options as
+    M(xpress.insight.insight_job_info) and the P(xpress.insight.insight_jobs#inventory) inventory.
+  - Without O(id) and O(status), the filter selects V(QUEUED) jobs. Finished statuses cannot be selected.
   - Jobs that are already finished or on their way out (V(CANCELLING), V(CANCELLED), V(COMPLETED), V(FAILED),
     V(DELETING), V(DELETED)) are left alone and reported in RV(skipped_jobs); they do not make the task changed, so
     running the task again reports no change.
@@ -22,6 +24,7 @@ author:
   - xpress.insight contributors (@xpress-insight)
 extends_documentation_fragment:
   - xpress.insight.connection
+  - xpress.insight.job_filter
   - xpress.insight.attributes
   - xpress.insight.attributes.changes
 options:
@@ -29,38 +32,9 @@ options:
     description:
       - The UUID of one job, or a list of job UUIDs, to cancel.
       - Cannot be combined with the filter options.
-      - Ids that do not exist (or are not visible to the user) are handled as O(missing) says.
+      - Ids that do not exist (or are not visible to the user) are handled as O(on_missing) says.
     type: list
     elements: str
-  status:
-    description:
-      - Without O(id), select the unfinished jobs in one of these statuses; V([QUEUED]) when not set.
-      - Jobs listed here that cannot be cancelled (V(CANCELLING), V(DELETING)) are reported as skipped.
-    type: list
-    elements: str
-    choices: [QUEUED, EXECUTING, COMPLETING, CANCELLING, DELETING, INACTIVE]
-  scenario_id:
-    description:
-      - Without O(id), select only the jobs of this scenario (UUID).
-    type: str
-  app:
-    description:
-      - Without O(id), select only the jobs of this app, by name or UUID. The module fails if no such app exists.
-    type: str
-  owner:
-    description:
-      - Without O(id), select only the jobs owned by this user, by UUID or by the name the server shows in the
-        job's owner reference.
-    type: str
-  execution_mode:
-    description:
-      - Without O(id), select only the jobs in this execution mode, for example V(RUN) or V(LOAD).
-    type: str
-  older_than:
-    description:
-      - Without O(id), select only the jobs created before this moment, either an age such as V(6h), V(30m) or
-        V(1d12h) (that long before now) or an ISO 8601 timestamp such as V(2026-11-23T06:00:00Z).
-    type: str
   max_jobs:
     description:
       - The most jobs a filter may select. When the filter matches more (skipped jobs included), the module fails
@@ -68,7 +42,7 @@ options:
       - V(0) lifts the cap. Not applied to jobs named by O(id).
     type: int
     default: 100
-  missing:
+  on_missing:
     description:
       - What to do when a job named by O(id) does not exist (or is not visible to the user).
       - V(ignore) reports it in RV(missing) and goes on; V(fail) fails before anything is cancelled.
@@ -88,6 +62,9 @@ options:
         V(DELETING), has finished.
       - The jobs are polled with a delay growing from 50 ms to 1 s; many jobs are polled with one listing pass of the
         unfinished jobs rather than one request each, whichever takes fewer requests.
+      - A job counts as finished only when it was seen finished or the server answers V(404) for it. A job that a
+        listing pass does not show is read again by itself (or in one pass over the job history), because a paged
+        listing shifts when other jobs finish while it is read.
       - Not done in check mode.
     type: bool
     default: false
@@ -103,7 +80,9 @@ notes:
   - When the server refuses to cancel a job (for example V(403) for a job the user may not cancel), the other jobs are
     still cancelled; the task then fails, naming the refused jobs with the server's message, with every result value
     set (RV(cancelled) says what succeeded, RV(failed_jobs) what did not and why).
-  - In check mode only reads are sent; RV(cancelled) lists exactly the jobs that would be cancelled.
+  - In check mode only reads are sent; RV(cancelled) lists the jobs the task would I(ask) the server to cancel. The
+    server can still refuse some of them at run time (a locked job, for example, is refused only then, and nothing
+    tells beforehand), so check mode cannot promise that each of them will be cancelled; RV(msg) says so.
   - In diff mode the diff shows the status of every job the task cancelled (or would cancel), before and after.
 seealso:
   - module: xpress.insight.insight_job_info
@@ -122,7 +101,7 @@ EXAMPLES = r"""
       xpress.insight.insight_job_cancel:
         app: Logistics
         status: [QUEUED]
-        older_than: 6h
+        created_before: 6h
         max_jobs: 500
       register: cleanup
 
@@ -144,12 +123,12 @@ EXAMPLES = r"""
     id:
       - 0f7acba9-713d-2c50-f085-34565a4d6e61
       - 5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10
-    missing: fail
+    on_missing: fail
 
-- name: Preview what the clean-up would cancel (check mode sends no write)
+- name: Preview which jobs the clean-up would ask to cancel (check mode sends no write)
   xpress.insight.insight_job_cancel:
     app: Logistics
-    older_than: 6h
+    created_before: 6h
   check_mode: true
   register: preview
 """
@@ -187,7 +166,8 @@ failed_jobs:
 jobs:
   description:
     - The last seen state of every job the task cancelled (or tried to, or would in check mode), with every field
-      of the server's Job object in snake_case, as M(xpress.insight.insight_job_info) returns them.
+      of the server's Job object in snake_case, as M(xpress.insight.insight_job_info) returns them (every field
+      present, V(null) when the server left it out).
     - After O(wait=true) this is the final state, for example with C(status=CANCELLED).
   returned: always
   type: list
@@ -212,6 +192,13 @@ jobs:
     created:
       description: When the job was created (ISO 8601).
       type: str
+msg:
+  description:
+    - In check mode, says that RV(cancelled) lists the jobs that would be asked to cancel, not a promise that each
+      will be.
+  returned: in check mode
+  type: str
+  sample: "check mode: 2 job(s) would be asked to cancel; the server may still refuse some (a locked job, for example)"
 matched:
   description:
     - How many existing jobs the task selected (by O(id) or by the filter), skipped ones included.
@@ -223,14 +210,14 @@ matched:
 from typing import Any, Dict
 
 from ansible_collections.xpress.insight.plugins.module_utils._cancel import (
-    MAX_PARALLEL, CancelRun, WaitTimeout, check_max_jobs, unique_ids)
+    MAX_PARALLEL, CancelRun, CancelRefused, check_max_jobs, unique_ids)
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError
-from ansible_collections.xpress.insight.plugins.module_utils._jobs import JobFilter, resolve_apps
+from ansible_collections.xpress.insight.plugins.module_utils._job_wait import WaitTimeout
+from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
+    FINISHED, JOB_FILTER_OPTIONS, JobFilter, job_filter_argument_spec)
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
 DEFAULT_STATUS = ["QUEUED"]
-FILTERS = ("status", "scenario_id", "app", "owner", "execution_mode", "older_than")
-SELECTABLE = ["QUEUED", "EXECUTING", "COMPLETING", "CANCELLING", "DELETING", "INACTIVE"]
 
 
 def check_numbers(params: Dict[str, Any]) -> None:
@@ -240,6 +227,9 @@ def check_numbers(params: Dict[str, Any]) -> None:
         raise InsightConfigError("max_jobs: must be 0 (no cap) or more, got %d" % params["max_jobs"])
     if params["wait_timeout"] <= 0:
         raise InsightConfigError("wait_timeout: must be more than 0 seconds, got %g" % params["wait_timeout"])
+    finished = sorted(set(params["status"] or []) & FINISHED)
+    if finished:
+        raise InsightConfigError("status: %s jobs are finished and cannot be cancelled" % ", ".join(finished))
 
 
 def public(result: Dict[str, Any], diff: bool) -> Dict[str, Any]:
@@ -255,14 +245,12 @@ def run_module(module: InsightModule) -> Dict[str, Any]:
     run = CancelRun(module.client, parallel=params["parallel"], check_mode=module.check_mode)
     if params["id"]:
         run.select_ids(unique_ids(params["id"]))
-        if run.missing and params["missing"] == "fail":
+        if run.missing and params["on_missing"] == "fail":
             raise InsightError("id: no job %s on the server (or not visible to this user); nothing was cancelled"
                                % ", ".join(run.missing))
     else:
         job_filter = JobFilter.from_options(dict(params, status=params["status"] or DEFAULT_STATUS))
-        if params["app"]:
-            job_filter.app = resolve_apps(module.client, [params["app"]])
-        run.select_filter(job_filter)
+        run.select_filter(job_filter.resolve(module.client))
         check_max_jobs(run.matched, params["max_jobs"])
 
     run.cancel()
@@ -270,32 +258,32 @@ def run_module(module: InsightModule) -> Dict[str, Any]:
         try:
             run.wait(params["wait_timeout"])
         except WaitTimeout as exc:
-            module.fail_json(msg=exc.to_line(), **public(run.result(), module._diff))
+            exc.partial = public(run.result(), module._diff)
+            raise
     result = public(run.result(), module._diff)
     if run.failed:
-        module.fail_json(msg=run.failure_line(), **result)
+        raise CancelRefused(run.failure_line(), result)
+    if module.check_mode:
+        result["msg"] = ("check mode: %d job(s) would be asked to cancel; the server may still refuse some (a locked "
+                         "job, for example)" % len(run.cancelled))
     return result
 
 
 def main() -> None:
+    argument_spec = dict(
+        id=dict(type="list", elements="str"),
+        max_jobs=dict(type="int", default=100),
+        on_missing=dict(type="str", choices=["ignore", "fail"], default="ignore"),
+        parallel=dict(type="int", default=8),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="float", default=300),
+    )
+    argument_spec.update(job_filter_argument_spec())
     module = InsightModule(
-        argument_spec=dict(
-            id=dict(type="list", elements="str"),
-            status=dict(type="list", elements="str", choices=SELECTABLE),
-            scenario_id=dict(type="str"),
-            app=dict(type="str"),
-            owner=dict(type="str"),
-            execution_mode=dict(type="str"),
-            older_than=dict(type="str"),
-            max_jobs=dict(type="int", default=100),
-            missing=dict(type="str", choices=["ignore", "fail"], default="ignore"),
-            parallel=dict(type="int", default=8),
-            wait=dict(type="bool", default=False),
-            wait_timeout=dict(type="float", default=300),
-        ),
+        argument_spec=argument_spec,
         # Room for `parallel` concurrent requests on kept-alive connections, up to its documented maximum.
         pool_size=MAX_PARALLEL,
-        mutually_exclusive=[("id", name) for name in FILTERS],
+        mutually_exclusive=[("id", name) for name in JOB_FILTER_OPTIONS],
         supports_check_mode=True,
     )
     module.run(run_module)

@@ -7,30 +7,27 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: insight_job_info
-short_description: List FICO Xpress Insight 5 jobs, or read one job and its message files
+short_description: List FICO Xpress Insight 5 jobs, or read (and wait for) one job
 version_added: 0.1.0
 description:
-  - Reads one job by O(id), or lists the jobs of an Insight 5 server, filtered by scenario, status, app, owner,
-    execution mode and creation time.
-  - Also counts the jobs by status, and can save a job's message file to disk.
-  - Never changes anything on the server.
+  - Reads one job by O(id), or lists the jobs of an Insight 5 server, filtered by status, app, owner, scenario,
+    execution mode and creation time (the job filter shared with M(xpress.insight.insight_job_cancel) and the
+    P(xpress.insight.insight_jobs#inventory) inventory).
+  - Also counts the jobs by status.
+  - With O(wait_for), waits until the job named by O(id) is finished or in one of the statuses given.
+  - Never changes anything on the server or on disk; M(xpress.insight.insight_job_message_file) saves message files.
 author:
   - xpress.insight contributors (@xpress-insight)
 extends_documentation_fragment:
   - xpress.insight.connection
+  - xpress.insight.job_filter
   - xpress.insight.attributes
   - xpress.insight.attributes.info_module
 options:
   id:
     description:
       - The UUID of one job. The module fails if that job does not exist.
-      - Cannot be combined with the list filters.
-    type: str
-  scenario_id:
-    description:
-      - Only jobs of this scenario (UUID). Applied by the server.
-      - With O(include_finished=true), the server does not apply this filter to finished jobs, so the module
-        applies it again on its side.
+      - Cannot be combined with the job filter options.
     type: str
   include_finished:
     description:
@@ -38,53 +35,32 @@ options:
         its job history.
     type: bool
     default: false
-  status:
+  wait_for:
     description:
-      - Only jobs in one of these statuses.
+      - Wait until the job named by O(id) is in one of these statuses, then return it. V(finished) stands for any
+        finished status (V(COMPLETED), V(FAILED), V(CANCELLED), V(DELETED)).
+      - The job is polled with a delay growing from 50 ms to 1 s, by the same rules as the
+        O(xpress.insight.insight_job_cancel#module:wait) option of M(xpress.insight.insight_job_cancel).
+      - Fails at once when the job finishes in a status not listed (it can never get there) or, unless waiting for
+        V(finished), when the server no longer has it.
     type: list
     elements: str
-    choices: [QUEUED, EXECUTING, COMPLETING, COMPLETED, FAILED, CANCELLING, CANCELLED, DELETING, DELETED, INACTIVE]
-  app:
+  wait_timeout:
     description:
-      - Only jobs of this app, by name or UUID. The module fails if no such app exists.
-    type: str
-  owner:
+      - How many seconds O(wait_for) waits at most. The task then fails in one line naming the last status seen, and
+        returns RV(jobs) with the job as last seen.
+    type: float
+    default: 300
+  parallel:
     description:
-      - Only jobs owned by this user, by UUID or by the name the server shows in the job's owner reference.
-    type: str
-  execution_mode:
-    description:
-      - Only jobs in this execution mode, for example V(RUN) or V(LOAD).
-    type: str
-  created_before:
-    description:
-      - Only jobs created before this moment, either an age such as V(6h), V(30m) or V(1d12h) (that long before now),
-        or an ISO 8601 timestamp such as V(2026-11-23T06:00:00Z).
-    type: str
-  created_after:
-    description:
-      - Only jobs created after this moment, as an age or an ISO 8601 timestamp like O(created_before).
-    type: str
-  message_file:
-    description:
-      - Save the file of one message of the job named by O(id) to disk.
-      - The file is replaced atomically, and only when its content changed.
-    type: dict
-    suboptions:
-      message_id:
-        description:
-          - The UUID of the app message whose file to save.
-        type: str
-        required: true
-      dest:
-        description:
-          - The local path to write the file to.
-        type: path
-        required: true
+      - How many pages of the job list are fetched at the same time once the first page has told how many there are.
+    type: int
+    default: 4
 notes:
   - Job fields are returned in snake_case, for example C(execution_mode) for the server's C(executionMode).
 seealso:
   - module: xpress.insight.insight_job_cancel
+  - module: xpress.insight.insight_job_message_file
   - plugin: xpress.insight.insight_jobs
     plugin_type: inventory
 """
@@ -108,20 +84,21 @@ EXAMPLES = r"""
     created_before: 6h
   register: stuck
 
-- name: Read one job and save the file of one of its messages
+- name: Wait up to an hour for a job started elsewhere to finish, then go on
   xpress.insight.insight_job_info:
     id: 0f7acba9-713d-2c50-f085-34565a4d6e61
-    message_file:
-      message_id: 5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10
-      dest: /tmp/job-message.bin
+    wait_for: finished
+    wait_timeout: 3600
+  register: finished_job
 """
 
 RETURN = r"""
 jobs:
   description:
     - The jobs found, each with every field of the server's Job object in snake_case.
-    - Fields the server leaves out (for example C(finished) of a queued job, or details of a redacted job whose
-      scenario you cannot see) are absent.
+    - Every field listed here is always present; it is V(null) when the server left it out or sent it empty (for
+      example C(finished) and C(duration) of a queued job, or C(name) and C(scenario) of a job whose scenario you
+      cannot see).
   returned: always
   type: list
   elements: dict
@@ -191,97 +168,82 @@ count_by_status:
   type: dict
   sample: {"QUEUED": 3, "EXECUTING": 1, "COMPLETING": 0, "COMPLETED": 0, "FAILED": 0, "CANCELLING": 0,
            "CANCELLED": 0, "DELETING": 0, "DELETED": 0, "INACTIVE": 0}
-message_file:
-  description: The saved message file.
-  returned: when O(message_file) is given
-  type: dict
-  contains:
-    dest:
-      description: Where the file was written.
-      type: str
-    size:
-      description: Size of the file in bytes.
-      type: int
-    checksum:
-      description: SHA-1 of the file's content.
-      type: str
 """
 
-import hashlib
-import os
-import tempfile
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 from ansible_collections.xpress.insight.plugins.module_utils._args import check_uuid
-from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightError
+from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError
+from ansible_collections.xpress.insight.plugins.module_utils._job_wait import JobWaiter, WaitTimeout
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
-    STATUSES, JobFilter, count_by_status, get_job, list_jobs, resolve_apps)
+    FINISHED, JOB_FILTER_OPTIONS, STATUSES, JobFilter, count_by_status, get_job, job_filter_argument_spec, list_jobs)
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
-FILTERS = ("scenario_id", "status", "app", "owner", "execution_mode", "created_before", "created_after")
+MAX_PARALLEL = 32
 
 
-def save_message_file(module: InsightModule, job_id: str, spec: Dict[str, Any]) -> Dict[str, Any]:
-    message_id = check_uuid(spec["message_id"], "message_file.message_id")
-    dest = spec["dest"]
-    content = module.client.download("/api/jobs/{}/messages/{}/file", job_id, message_id)
-    checksum = hashlib.sha1(content).hexdigest()
-    current = None
-    if os.path.isfile(dest):
-        with open(dest, "rb") as handle:
-            current = hashlib.sha1(handle.read()).hexdigest()
-    changed = current != checksum
-    if changed and not module.check_mode:
-        directory = os.path.dirname(os.path.abspath(dest))
-        if not os.path.isdir(directory):
-            raise InsightError("message_file.dest: the directory %s does not exist" % directory)
-        handle, tmp = tempfile.mkstemp(dir=directory, prefix=".insight-message-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        module.atomic_move(tmp, dest)
-    return {"changed": changed, "message_file": {"dest": dest, "size": len(content), "checksum": checksum}}
+def wait_goal(values: List[str]) -> frozenset:
+    """The statuses `wait_for` names; `finished` stands for every finished status."""
+    goal = set()
+    for value in values:
+        text = str(value).strip().upper()
+        if text == "FINISHED":
+            goal |= FINISHED
+        elif text in STATUSES:
+            goal.add(text)
+        else:
+            raise InsightConfigError("wait_for: %r is neither finished nor a job status (%s)" % (value, ", ".join(STATUSES)))
+    if not goal:
+        raise InsightConfigError("wait_for: give finished or at least one job status")
+    return frozenset(goal)
+
+
+def read_one(module: InsightModule, job_id: str) -> Dict[str, Any]:
+    params = module.params
+    job = get_job(module.client, job_id)
+    if job is None:
+        raise InsightError("id: no job %s on the server (or it is not visible to this user)" % job_id)
+    if params["wait_for"]:
+        if params["wait_timeout"] <= 0:
+            raise InsightConfigError("wait_timeout: must be more than 0 seconds, got %g" % params["wait_timeout"])
+        waiter = JobWaiter(module.client, parallel=1)
+        try:
+            waiter.wait({job_id: str(job.get("status"))}, params["wait_timeout"], wait_goal(params["wait_for"]))
+        except WaitTimeout as exc:
+            last = [waiter.seen.get(job_id, job)]
+            exc.partial = {"changed": False, "jobs": last, "count_by_status": count_by_status(last)}
+            raise
+        job = waiter.seen.get(job_id, job)
+    return job
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
     params = module.params
+    if not 1 <= params["parallel"] <= MAX_PARALLEL:
+        raise InsightConfigError("parallel: must be between 1 and %d, got %d" % (MAX_PARALLEL, params["parallel"]))
     if params["id"]:
-        job_id = check_uuid(params["id"], "id")
-        job = get_job(module.client, job_id)
-        if job is None:
-            raise InsightError("id: no job %s on the server (or it is not visible to this user)" % job_id)
-        jobs = [job]
-        result: Dict[str, Any] = {"changed": False}
-        if params["message_file"]:
-            result.update(save_message_file(module, job_id, params["message_file"]))
-        result.update(jobs=jobs, count_by_status=count_by_status(jobs))
-        return result
-
-    job_filter = JobFilter.from_options(params)
-    if params["app"]:
-        job_filter.app = resolve_apps(module.client, [params["app"]])
-    jobs = list_jobs(module.client, job_filter, include_finished=params["include_finished"])
+        jobs = [read_one(module, check_uuid(params["id"], "id"))]
+    else:
+        job_filter = JobFilter.from_options(params).resolve(module.client)
+        jobs = list_jobs(module.client, job_filter, include_finished=params["include_finished"],
+                         concurrent=params["parallel"])
     return {"changed": False, "jobs": jobs, "count_by_status": count_by_status(jobs)}
 
 
 def main() -> None:
+    argument_spec = dict(
+        id=dict(type="str"),
+        include_finished=dict(type="bool", default=False),
+        wait_for=dict(type="list", elements="str"),
+        wait_timeout=dict(type="float", default=300),
+        parallel=dict(type="int", default=4),
+    )
+    argument_spec.update(job_filter_argument_spec())
     module = InsightModule(
-        argument_spec=dict(
-            id=dict(type="str"),
-            scenario_id=dict(type="str"),
-            include_finished=dict(type="bool", default=False),
-            status=dict(type="list", elements="str", choices=list(STATUSES)),
-            app=dict(type="str"),
-            owner=dict(type="str"),
-            execution_mode=dict(type="str"),
-            created_before=dict(type="str"),
-            created_after=dict(type="str"),
-            message_file=dict(type="dict", options=dict(
-                message_id=dict(type="str", required=True),
-                dest=dict(type="path", required=True),
-            )),
-        ),
-        mutually_exclusive=[("id", name) for name in FILTERS],
-        required_by={"message_file": "id"},
+        argument_spec=argument_spec,
+        mutually_exclusive=[("id", name) for name in JOB_FILTER_OPTIONS],
+        required_by={"wait_for": "id"},
+        pool_size=MAX_PARALLEL,
         supports_check_mode=True,
     )
     module.run(run_module)

@@ -12,6 +12,8 @@ from typing import Any, Callable, List, Mapping, Optional, Sequence
 _FIELD_PATH_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*$")
 _TEMPLATE_MARKS = ("{{", "{%", "{#")
 _VAR_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Characters a host name may keep and still be named by a host pattern (--limit, --host) as it is.
+_UNSAFE_RE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def is_template(text: str) -> bool:
@@ -64,3 +66,9 @@ def check_prefix(prefix: str) -> Optional[str]:
     if not _VAR_NAME_RE.match((prefix or "") + "x"):
         return "prefix: %r would make invalid variable names; use letters, digits and underscores, not starting with a digit" % prefix
     return None
+
+
+def safe_host_name(name: str) -> Optional[str]:
+    """`name` with each run of characters that host patterns treat specially (spaces, `:`, `,`, `*`, `!`, `&`,
+    `[`, non-ASCII letters...) turned into one `_`; None when nothing is left."""
+    return _UNSAFE_RE.sub("_", name).strip("_") or None

@@ -1,17 +1,24 @@
-"""Fault injection rules: latency, replaced statuses, dropped connections, before or after the change."""
+"""Fault injection rules: latency, replaced statuses, dropped connections, before or after the change, and jobs that
+leave the unfinished list while a client pages through it."""
 from __future__ import annotations
 
 import random
 import threading
 from typing import Any, Dict, List, Optional
 
-KINDS = ("status", "drop", "latency")
+from insight_emulator import lifecycle
+
+KINDS = ("status", "drop", "latency", "finish_jobs", "remove_jobs")
+# Kinds that replace the answer; the others only add to it (a delay, or a change after the answer is made).
+TERMINAL = ("status", "drop")
+# Jobs a finish_jobs / remove_jobs rule takes: the earliest created of those still in these statuses.
+RUNNING = ("QUEUED", "EXECUTING", "COMPLETING")
 
 
 class FaultRule:
     def __init__(self, spec: Dict[str, Any]) -> None:
         unknown = set(spec) - {"route", "kind", "status", "retry_after", "body", "rate", "count", "when", "delay",
-                               "seed", "partial"}
+                               "seed", "partial", "jobs", "skip"}
         if unknown:
             raise ValueError("unknown fault rule keys: %s" % ", ".join(sorted(unknown)))
         self.route = str(spec.get("route", "*"))
@@ -35,6 +42,10 @@ class FaultRule:
             raise ValueError("fault when must be before or after")
         self.delay = float(spec.get("delay", 1.0 if self.kind == "latency" else 0.0))
         self.partial = bool(spec.get("partial", False))
+        self.skip = int(spec.get("skip", 0))
+        self.jobs = int(spec.get("jobs", 1))
+        if self.jobs < 1:
+            raise ValueError("fault jobs must be 1 or more")
         self.seed = spec.get("seed", 0)
         self.rng = random.Random(self.seed)
         self.fired = 0
@@ -46,6 +57,9 @@ class FaultRule:
     def fire(self) -> bool:
         """Whether the rule applies to this matching request; consumes one of ``count``."""
         if self.remaining is not None and self.remaining <= 0:
+            return False
+        if self.skip > 0:
+            self.skip -= 1
             return False
         if self.rate < 1.0 and self.rng.random() >= self.rate:
             return False
@@ -82,9 +96,23 @@ class FaultSet:
             for rule in self.rules:
                 if not rule.matches(route):
                     continue
-                if rule.kind != "latency" and terminal:
+                if rule.kind in TERMINAL and terminal:
                     continue
                 if rule.fire():
                     chosen.append(rule)
-                    terminal = terminal or rule.kind != "latency"
+                    terminal = terminal or rule.kind in TERMINAL
         return chosen
+
+
+def jobs_leave(store: Any, rule: FaultRule) -> None:
+    """finish_jobs / remove_jobs: the `jobs` earliest created running jobs complete (or vanish) at once, as when other
+    work ends on a busy server between two page reads. The caller holds the store lock."""
+    running = sorted((j for j in store.jobs.values() if j.status in RUNNING), key=lambda j: (j.created, j.id))
+    for job in running[:rule.jobs]:
+        if rule.kind == "remove_jobs":
+            del store.jobs[job.id]
+            store.job_json.pop(job.id, None)
+        else:
+            if job.started is None:
+                lifecycle.start(job, store.clock.now())
+            lifecycle.finish(job, "COMPLETED", store.clock.now())

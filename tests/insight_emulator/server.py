@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 from insight_emulator import admin, apps, auth, folders, jobs, repository, seed, users
 from insight_emulator.context import Request, Response, encode_json
 from insight_emulator.errors import JSON_TYPE, REASONS, ApiError, envelope, iso_now
-from insight_emulator.faults import FaultRule
+from insight_emulator.faults import TERMINAL, FaultRule, jobs_leave
 from insight_emulator.store import Config, Store
 
 Handler = Callable[[Request], Response]
@@ -198,12 +198,16 @@ class InsightHandler(BaseHTTPRequestHandler):
         for rule in rules:
             if rule.kind == "latency":
                 time.sleep(rule.delay)
-            else:
+            elif rule.kind in TERMINAL:
                 terminal = rule
         if terminal is not None and terminal.when == "before":
             self._fault(store, terminal, method, route, path)
             return
         response, username = self._answer(store, method, path, query_string, raw, handlers, params)
+        for rule in rules:
+            if rule.kind not in TERMINAL and rule.kind != "latency":
+                with store.lock:
+                    jobs_leave(store, rule)
         if terminal is not None:
             self._fault(store, terminal, method, route, path, applied=response.status)
             return

@@ -126,6 +126,9 @@ def test_ops_runbook_finds_shows_cancels_and_verifies(insight, run_playbook, tmp
     assert result.rc == 0, result
     assert result.task("Show the job")["msg"]["id"] == STUCK_ID
     assert dest.read_text(encoding="utf-8") == "solver stalled at node 41\nwaiting for licence\n"
+    saved = result.task("Save its message file")
+    assert saved["changed"] is True and saved["mode"] == "0600" and saved["size"] == dest.stat().st_size
+    assert result.task("Read the job again once it has finished")["jobs"][0]["status"] == "CANCELLED"
     assert result.task("Show the message file")["msg"] == ["solver stalled at node 41", "waiting for licence"]
     assert result.task("Cancel the job and wait until it has stopped")["cancelled"] == [STUCK_ID]
     assert "EXECUTING -> CANCELLED" in result.task("Verify that the job has stopped")["msg"]

@@ -34,6 +34,9 @@ class Row(NamedTuple):
     fragment: Optional[str]  # None: the row must succeed
 
 
+MESSAGE_FILE = "xpress.insight.insight_job_message_file"
+
+
 def row(title: str, target: str, fragment: Optional[str], **args: Any) -> Row:
     return Row(title, target, args, fragment)
 
@@ -92,6 +95,15 @@ ROWS: List[Row] = [
     row("job_info unknown status", JOB_INFO, "value of status must be one or more of", status=["RUNNING"]),
     row("job_info unknown app", JOB_INFO, "Nowhere", app="Nowhere"),
     row("job_info bad moment", JOB_INFO, "created_before", created_before="yesterday"),
+    row("job_info wait_for not a status", JOB_INFO, "wait_for: 'DONE' is neither finished nor a job status",
+        id="{ops_job}", wait_for=["DONE"]),
+    row("job_info wait_for without id", JOB_INFO, "wait_for", wait_for="finished"),
+    row("job_info message_file moved to its own module", JOB_INFO, "Unsupported parameters", id="{ops_job}",
+        message_file={"message_id": UNKNOWN_UUID, "dest": "/tmp/never-written"}),
+    row("job_message_file job id not a uuid", MESSAGE_FILE, "job_id: 'job-1' is not a UUID", job_id="job-1",
+        message_id=UNKNOWN_UUID, dest="/tmp/never-written"),
+    row("job_message_file unknown message", MESSAGE_FILE, "message_id: no message file " + UNKNOWN_UUID,
+        job_id="{ops_job}", message_id=UNKNOWN_UUID, dest="/tmp/never-written"),
     row("job_info zero timeout", JOB_INFO, "timeout: must be greater than 0", timeout=0),
     row("job_info timeout not a number", JOB_INFO, "timeout", timeout="soon"),
     row("job_info self-signed certificate", JOB_INFO, "set ca_path", url="{tls_url}"),
@@ -105,15 +117,16 @@ ROWS: List[Row] = [
     row("job_cancel unknown status", JOB_CANCEL, "value of status must be one or more of", status=["DONE"]),
     row("job_cancel zero wait_timeout", JOB_CANCEL, "wait_timeout: must be more than 0", app="Ops", wait_timeout=0),
     row("job_cancel zero parallel", JOB_CANCEL, "parallel: must be between 1", app="Ops", parallel=0),
-    row("job_cancel missing job with missing=fail", JOB_CANCEL, "nothing was cancelled", id=[UNKNOWN_UUID], missing="fail"),
+    row("job_cancel missing job with on_missing=fail", JOB_CANCEL, "nothing was cancelled", id=[UNKNOWN_UUID], on_missing="fail"),
     row("job_cancel read-only user", JOB_CANCEL, "403", id=["{ops_job}"], **RITA),
     row("job_cancel another user's private job", JOB_CANCEL, "403", id=["{private_job}"]),
-    row("job_cancel bad older_than", JOB_CANCEL, "older_than", app="Ops", older_than="6 hours"),
+    row("job_cancel bad created_before (alias older_than)", JOB_CANCEL, "created_before", app="Ops", older_than="6 hours"),
     # the insight_jobs inventory plugin
-    row("inventory scenario id not a uuid", INVENTORY, "is not a UUID", scenario_ids=["nope"]),
-    row("inventory unknown app", INVENTORY, "Nowhere", apps=["Nowhere"]),
-    row("inventory unknown status", INVENTORY, "statuses", statuses=["RUNNING"]),
-    row("inventory finished status without include_finished", INVENTORY, "include_finished", statuses=["COMPLETED"]),
+    row("inventory scenario id not a uuid", INVENTORY, "is not a UUID", scenario_id=["nope"]),
+    row("inventory unknown app", INVENTORY, "Nowhere", app=["Nowhere"]),
+    row("inventory unknown app by its old option name", INVENTORY, "app: no app named", apps=["Nowhere"]),
+    row("inventory unknown status", INVENTORY, "status", status=["RUNNING"]),
+    row("inventory finished status without include_finished", INVENTORY, "include_finished", status=["COMPLETED"]),
     row("inventory wrong secret", INVENTORY, "401", secret="not-the-secret"),
     row("inventory token and key pair", INVENTORY, "give one way to authenticate", token="abc.def"),
     row("inventory url without scheme", INVENTORY, "must start with http:// or https://", url="insight.example.com"),
@@ -219,7 +232,7 @@ def outcomes(emulator: Any, emulator_tls: Any, collection_root: Path, tmp_path_f
 
 def test_the_matrix_is_big_enough():
     assert len(ROWS) >= 40 and len({r.name for r in ROWS}) == len(ROWS)
-    assert {r.target for r in ROWS} == {FOLDER, FOLDER_INFO, JOB_INFO, JOB_CANCEL, INVENTORY}
+    assert {r.target for r in ROWS} == {FOLDER, FOLDER_INFO, JOB_INFO, JOB_CANCEL, MESSAGE_FILE, INVENTORY}
 
 
 @pytest.mark.parametrize("case", ROWS, ids=[r.name for r in ROWS])

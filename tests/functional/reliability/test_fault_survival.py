@@ -21,7 +21,7 @@ def provision_and_cancel() -> Dict[str, Any]:
 
 
 def inventory_config(**extra: Any) -> Dict[str, Any]:
-    out: Dict[str, Any] = {"plugin": INVENTORY, "concurrency": 4}
+    out: Dict[str, Any] = {"plugin": INVENTORY, "parallel": 4}
     out.update(extra)
     return out
 
@@ -211,7 +211,7 @@ def test_tokens_expiring_between_calls_and_mid_run_fail_no_task(plant, run_playb
     # Between calls: every token dies after a second and some pages take 0.6 s, so one task outlives its token.
     plant.config(token_lifetime=1, page_size_cap=50)
     plant.faults({"route": "GET /api/jobs", "kind": "latency", "delay": 0.6, "count": 6})
-    listing = run_inventory(inventory_config(concurrency=1), env=env)
+    listing = run_inventory(inventory_config(parallel=1), env=env)
     info = run_playbook(play(task("jobs", JOB_INFO, app="Ops")), env=env)
     assert info.rc == 0, info
     assert len(info.task("jobs")["jobs"]) == QUEUED_OPS + EXECUTING_OPS

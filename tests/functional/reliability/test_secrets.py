@@ -25,7 +25,7 @@ def test_no_secret_or_token_in_any_output(plant, run_playbook, run_inventory, tm
         task("wrong secret", FOLDER, ignore=True, path="/Plant/Area 2", secret=SECRETS["bob"] + "-not"),
         task("jobs by token", JOB_INFO, app="Ops", client_id="", secret="", token=token),
         task("cancel", JOB_CANCEL, app="Ops", max_jobs=0),
-        task("refused", JOB_CANCEL, ignore=True, id=["0b5e2a54-1c1f-4d55-9d0e-5f0c3b8a7e11"], missing="fail"),
+        task("refused", JOB_CANCEL, ignore=True, id=["0b5e2a54-1c1f-4d55-9d0e-5f0c3b8a7e11"], on_missing="fail"),
     )
     result = run_playbook(book, env=env, verbosity=4, diff=True)
     assert result.rc == 0, result
@@ -68,7 +68,7 @@ def test_tls_is_verified_by_default_and_turning_it_off_warns_once(emulator_tls, 
     assert "InsecureRequestWarning" not in result.stdout + result.stderr
     assert status(result, "with ca") == "ok" and not result.task("with ca").get("warnings")
 
-    config = {"plugin": INVENTORY, "validate_certs": False, "concurrency": 4}
+    config = {"plugin": INVENTORY, "validate_certs": False, "parallel": 4}
     tls.config(page_size_cap=2)  # several pages: several calls, still one warning
     proc = run_inventory(config, raw=True, env=env)
     assert proc.returncode == 0, proc.stderr

@@ -55,7 +55,7 @@ def test_other_file_names_are_declined(insight, run_inventory):
 
 
 def test_include_finished_and_statuses(insight, run_inventory):
-    listing = run_inventory(config(include_finished=True, statuses=["COMPLETED", "FAILED"]))
+    listing = run_inventory(config(include_finished=True, status=["COMPLETED", "FAILED"]))
     expected = by_status(insight, "COMPLETED") | by_status(insight, "FAILED")
     assert expected and hosts_of(listing, "insight_jobs") == expected
     assert hosts_of(listing, "insight_status_completed") == by_status(insight, "COMPLETED")
@@ -71,26 +71,26 @@ def test_scenario_ids_filter(insight, run_inventory):
     other = next(job["scenario"]["id"] for job in queued if job["name"] == "Balanced")
     expected = {job["id"] for job in state_jobs(insight) if job["status"] not in FINISHED and job["scenario"]["id"] == scenario}
     assert len(expected) >= 2
-    assert hosts_of(run_inventory(config(scenario_ids=[scenario])), "insight_jobs") == expected
+    assert hosts_of(run_inventory(config(scenario_id=[scenario])), "insight_jobs") == expected
     both = {job["id"] for job in state_jobs(insight)
             if job["status"] not in FINISHED and job["scenario"]["id"] in (scenario, other)}
-    assert hosts_of(run_inventory(config(scenario_ids=[scenario, other])), "insight_jobs") == both
+    assert hosts_of(run_inventory(config(scenario_id=[scenario, other])), "insight_jobs") == both
 
 
 def test_apps_filter_by_name_and_id(insight, run_inventory):
     portfolio = next(app for app in insight.state()["apps"] if app["name"] == "Portfolio")
     expected = {job["id"] for job in state_jobs(insight) if job["status"] not in FINISHED and job["app"]["id"] == portfolio["id"]}
     assert expected
-    assert hosts_of(run_inventory(config(apps=["Portfolio"])), "insight_jobs") == expected
-    assert hosts_of(run_inventory(config(apps=[portfolio["id"]])), "insight_jobs") == expected
+    assert hosts_of(run_inventory(config(app=["Portfolio"])), "insight_jobs") == expected
+    assert hosts_of(run_inventory(config(app=[portfolio["id"]])), "insight_jobs") == expected
 
 
 def test_owners_filter(insight, run_inventory):
     bob = next(user for user in insight.state()["users"] if user["username"] == "bob")
     expected = {job["id"] for job in state_jobs(insight) if job["status"] not in FINISHED and job["owner"]["id"] == bob["id"]}
     assert expected
-    assert hosts_of(run_inventory(config(owners=["Bob Builder"])), "insight_jobs") == expected
-    assert hosts_of(run_inventory(config(owners=[bob["id"]])), "insight_jobs") == expected
+    assert hosts_of(run_inventory(config(owner=["Bob Builder"])), "insight_jobs") == expected
+    assert hosts_of(run_inventory(config(owner=[bob["id"]])), "insight_jobs") == expected
 
 
 def test_jinja_filters_all_must_hold(insight, run_inventory):
@@ -220,7 +220,7 @@ def test_cache_hit_makes_no_request_and_flush_refreshes(insight, run_inventory, 
     assert gone in hosts_of(second, "insight_status_queued")
 
     # Options other than the server query apply to the cached jobs too, still without a request.
-    narrowed = run_inventory(dict(options, statuses=["EXECUTING"], keyed_groups=[{"key": "insight_status", "prefix": "s"}]))
+    narrowed = run_inventory(dict(options, status=["EXECUTING"], keyed_groups=[{"key": "insight_status", "prefix": "s"}]))
     assert insight.counters()["total"] == 0
     assert hosts_of(narrowed, "insight_jobs") == hosts_of(first, "insight_status_executing")
     assert hosts_of(narrowed, "s_EXECUTING") == hosts_of(first, "insight_status_executing")
@@ -282,7 +282,7 @@ def test_a_failed_page_fails_the_whole_source(insight, run_inventory):
     insight.reset("demo", generate={"jobs": {"count": 950, "app": "Logistics"}})
     insight.config(page_size_cap=100)
     insight.faults({"route": "GET /api/jobs", "kind": "status", "status": 500, "body": "envelope", "rate": 0.3, "seed": 6})
-    line = failure(run_inventory, config(retries=0, concurrency=1), lenient=False)
+    line = failure(run_inventory, config(retries=0, parallel=1), lenient=False)
     assert line.startswith("GET /api/jobs: 500"), line
     answers = [entry["status"] for entry in insight.log() if entry["route"] == "GET /api/jobs"]
     # Some pages arrived before one failed, and still nothing was listed.
@@ -291,11 +291,11 @@ def test_a_failed_page_fails_the_whole_source(insight, run_inventory):
 
 
 def test_bad_options_are_one_line(insight, run_inventory):
-    line = failure(run_inventory, config(statuses=["COMPLETED"]))
-    assert line == "statuses: COMPLETED only appear with include_finished: true", line
-    line = failure(run_inventory, config(apps=["Nope"]))
-    assert "apps: no app named or with id 'Nope'" in line, line
-    line = failure(run_inventory, config(scenario_ids=["not-a-uuid"]))
+    line = failure(run_inventory, config(status=["COMPLETED"]))
+    assert line == "status: COMPLETED only appear with include_finished: true", line
+    line = failure(run_inventory, config(app=["Nope"]))
+    assert "app: no app named or with id 'Nope'" in line, line
+    line = failure(run_inventory, config(scenario_id=["not-a-uuid"]))
     assert line.startswith("scenario_id"), line
 
 
@@ -304,7 +304,7 @@ def test_bad_options_are_one_line(insight, run_inventory):
 def test_playbook_cancels_the_queued_jobs_and_refreshes(insight, run_playbook, tmp_path):
     source = tmp_path / "queue.insight_jobs.yml"
     # Alice may cancel her own jobs; Bob's locked and private ones would answer 403.
-    source.write_text("plugin: xpress.insight.insight_jobs\nowners: [Alice Able]\n", encoding="utf-8")
+    source.write_text("plugin: xpress.insight.insight_jobs\nowner: [Alice Able]\n", encoding="utf-8")
     mine = {job["id"] for job in state_jobs(insight, {"QUEUED"}) if job["owner"]["name"] == "Alice Able"}
     assert len(mine) >= 2
     playbook = [

@@ -117,7 +117,7 @@ def test_single_id_as_a_string(insight, run_playbook):
 def test_missing_ids_ignored_or_fail_before_cancelling(insight, run_playbook):
     insight.reset(seed(job(1), job(2)))
     ghost = jid(999)
-    result = run_playbook(play(task("strict", ignore_errors=True, id=[jid(1), ghost], missing="fail")))
+    result = run_playbook(play(task("strict", ignore_errors=True, id=[jid(1), ghost], on_missing="fail")))
     strict = result.task("strict")
     assert failed(result, "strict")
     assert ghost in strict["msg"] and "nothing was cancelled" in strict["msg"]
@@ -281,7 +281,7 @@ def test_rejects_id_with_filters_and_bad_numbers(insight, run_playbook):
     assert "mutually exclusive" in result.task("mixed")["msg"]
     assert "id: 'job-1' is not a UUID" in result.task("not_uuid")["msg"]
     assert "parallel: must be between 1 and 32" in result.task("parallel")["msg"]
-    assert "older_than" in result.task("older")["msg"]
+    assert result.task("older")["msg"].startswith("created_before: 'yesterday' is neither an age")
     assert insight.counters()["writes"] == 0
 
 
@@ -370,3 +370,32 @@ def test_lost_cancel_answer_is_repeated_safely_and_touches_nothing_else(insight,
     deleted = {e["path"].rsplit("/", 1)[1] for e in insight.log() if e["method"] == "DELETE"}
     assert deleted == {jid(1), jid(2)}
     assert statuses(insight) == {jid(1): "CANCELLED", jid(2): "CANCELLED", jid(3): "QUEUED", jid(4): "QUEUED"}
+
+
+def test_check_mode_lists_the_jobs_it_would_ask_to_cancel(insight, run_playbook):
+    insight.reset(seed(job(1, locked=True), job(2)))
+    check = run_playbook(play(task("preview", app="Logistics")), check=True)
+    assert check.rc == 0, check
+    preview = check.task("preview")
+    # The lock shows only when the server is asked: check mode lists the job, and says what its list means.
+    assert sorted(preview["cancelled"]) == [jid(1), jid(2)]
+    assert preview["msg"] == ("check mode: 2 job(s) would be asked to cancel; the server may still refuse some (a locked "
+                              "job, for example)")
+    assert insight.counters()["writes"] == 0
+    real = run_playbook(play(task("cancel", ignore_errors=True, app="Logistics")))
+    assert list(real.task("cancel")["failed_jobs"]) == [jid(1)]
+    assert real.task("cancel")["cancelled"] == [jid(2)]
+
+
+def test_finished_statuses_cannot_be_selected(insight, run_playbook):
+    insight.reset(seed(job(1)))
+    result = run_playbook(play(task("done", ignore_errors=True, status=["COMPLETED", "QUEUED"])))
+    assert result.task("done")["msg"] == "status: COMPLETED jobs are finished and cannot be cancelled"
+    assert insight.counters()["writes"] == 0
+
+
+def test_old_filter_names_are_aliases(insight, run_playbook):
+    insight.reset(seed(job(1, created="-8h"), job(2, created="-1h")))
+    result = run_playbook(play(task("old", apps=["Logistics"], statuses=["QUEUED"], older_than="6h")))
+    assert result.rc == 0, result
+    assert result.task("old")["cancelled"] == [jid(1)]

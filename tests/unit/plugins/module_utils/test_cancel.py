@@ -8,7 +8,8 @@ import math
 import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils._cancel import (
-    POLL_MAX, CancelRun, WaitTimeout, check_max_jobs, error_text, poll_delay, unique_ids)
+    CancelRun, check_max_jobs, error_text, unique_ids)
+from ansible_collections.xpress.insight.plugins.module_utils._job_wait import POLL_MAX, JobWaiter, WaitTimeout, poll_delay
 from ansible_collections.xpress.insight.plugins.module_utils._client import Answer
 from ansible_collections.xpress.insight.plugins.module_utils._errors import (
     InsightConfigError, InsightError, InsightHTTPError)
@@ -27,12 +28,14 @@ def envelope(message):
 class FakeServer:
     """Jobs by id with a status; DELETE moves them to CANCELLING, and each read may finish them."""
 
-    def __init__(self, statuses, page_size=2, locked=(), finish_after_reads=None):
+    def __init__(self, statuses, page_size=2, locked=(), finish_after_reads=None, unlisted=()):
         self.jobs = {job_id: {"id": job_id, "status": status, "executionMode": {"name": "RUN"}}
                      for job_id, status in statuses.items()}
         self.page_size = page_size
         self.locked = set(locked)
         self.finish_after_reads = finish_after_reads
+        # Jobs a listing pass does not show although they are unfinished (they shifted onto a page already read).
+        self.unlisted = set(unlisted)
         self.reads = 0
         self.request_count = 0
         self.calls = []
@@ -58,11 +61,13 @@ class FakeServer:
 
     def _listed(self, params):
         finished = bool((params or {}).get("includeFinished"))
-        return [dict(j) for j in self.jobs.values() if finished or j["status"] not in FINISHED]
+        return [dict(j) for j in self.jobs.values() if (finished or j["status"] not in FINISHED) and j["id"] not in self.unlisted]
 
-    def paged(self, template, params=None, concurrent=0):
+    def paged(self, template, params=None, concurrent=0, on_page=None):
         self._tick()
         listed = self._listed(params)
+        if on_page is not None:
+            on_page({"totalElements": len(listed), "content": listed})
         self.request_count += max(1, math.ceil(len(listed) / self.page_size))
         self.calls.append(("LIST", template, (), dict(params or {})))
         return iter(listed)
@@ -239,3 +244,32 @@ def test_wait_counts_a_vanished_job_as_finished():
     del server.jobs[jid(1)]
     run.wait(5)
     assert run.result()["cancelled"] == [jid(1)]
+
+
+def test_a_job_missing_from_a_listing_pass_is_read_before_it_counts_as_finished():
+    ids = [jid(n) for n in range(1, 6)]
+    server = FakeServer({job_id: "QUEUED" for job_id in ids}, page_size=10)
+    run, _fake = make_run(server)
+    run.select_filter(JobFilter())
+    run.cancel()
+    # The listing now misses every cancelled job although none has finished: a shifted page.
+    server.unlisted = set(ids)
+    with pytest.raises(WaitTimeout) as caught:
+        run.wait(3)
+    assert caught.value.pending == {job_id: "CANCELLING" for job_id in ids}
+    assert {j["status"] for j in run.result()["jobs"]} == {"CANCELLING"}
+
+
+def test_waiter_goal_statuses_and_jobs_that_cannot_get_there():
+    server = FakeServer({jid(1): "QUEUED", jid(2): "FAILED"})
+    fake = FakeTime()
+    waiter = JobWaiter(server, parallel=1, sleep=fake.sleep, clock=fake.clock)
+    server.jobs[jid(1)]["status"] = "EXECUTING"
+    waiter.wait({jid(1): "QUEUED"}, 5, frozenset({"EXECUTING"}))
+    assert waiter.seen[jid(1)]["status"] == "EXECUTING"
+    with pytest.raises(InsightError, match="finished as FAILED, so it cannot become COMPLETED"):
+        waiter.wait({jid(2): "EXECUTING"}, 5, frozenset({"COMPLETED"}))
+    del server.jobs[jid(1)]
+    with pytest.raises(InsightError, match="is no longer on the server"):
+        waiter.wait({jid(1): "EXECUTING"}, 5, frozenset({"COMPLETED"}))
+    waiter.wait({jid(1): "EXECUTING"}, 5, FINISHED)  # gone counts as finished

@@ -7,9 +7,10 @@ import datetime
 
 import pytest
 
-from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError
+from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightTransportError
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
-    STATUSES, JobFilter, count_by_status, normalize_job, parse_moment, parse_timestamp)
+    JOB_FIELDS, JOB_FILTER_OPTIONS, LISTING_PASSES, STATUSES, JobFilter, count_by_status, job_filter_argument_spec,
+    list_jobs, normalize_job, parse_moment, parse_timestamp)
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, 0, tzinfo=datetime.timezone.utc)
 SCENARIO = "003584bb-9e7b-eb70-ffca-7b446118b100"
@@ -62,7 +63,7 @@ def test_parse_timestamp_handles_long_fractions():
 
 def test_filter_combines_every_criterion():
     selected = JobFilter.from_options({"status": ["queued"], "app": "Logistics", "owner": "u1", "execution_mode": "run",
-                                       "older_than": "6h", "scenario_id": SCENARIO}, NOW)
+                                       "created_before": "6h", "scenario_id": SCENARIO}, NOW)
     assert selected.matches(job())
     assert not selected.matches(job(status="EXECUTING"))
     assert not selected.matches(job(app="Other"))
@@ -80,3 +81,58 @@ def test_filter_rejects_unknown_status():
 
 def test_empty_filter_selects_everything():
     assert JobFilter().matches(job(status="COMPLETED"))
+
+
+def test_normalize_job_fills_every_field_the_server_left_out():
+    sparse = normalize_job({"id": "x", "status": "QUEUED", "extraField": 1})
+    assert set(JOB_FIELDS) <= set(sparse)
+    assert sparse["duration"] is None and sparse["finished"] is None and sparse["extra_field"] == 1
+
+
+def test_filter_argument_spec_names_and_aliases():
+    spec = job_filter_argument_spec()
+    assert JOB_FILTER_OPTIONS == ("status", "app", "owner", "scenario_id", "execution_mode", "created_before",
+                                  "created_after")
+    assert spec["created_before"]["aliases"] == ["older_than"]
+    assert spec["status"]["aliases"] == ["statuses"] and spec["app"]["aliases"] == ["apps"]
+
+
+class Apps:
+    def paged(self, template, **_kw):
+        assert template == "/api/apps"
+        return iter([{"id": "a1", "name": "Logistics"}, {"id": "a2", "name": "Portfolio"}])
+
+
+def test_filter_resolves_app_names_to_ids_once():
+    selected = JobFilter(app=["Logistics", "a2"]).resolve(Apps())
+    assert selected.app == ["a1", "a2"]
+    with pytest.raises(InsightConfigError, match="^app: no app named or with id 'Nope'"):
+        JobFilter(app=["Nope"]).resolve(Apps())
+
+
+class ShiftingPages:
+    """A job listing whose `totalElements` disagrees between pages for the first `unsettled` passes."""
+
+    def __init__(self, unsettled):
+        self.unsettled = unsettled
+        self.passes = 0
+
+    def paged(self, template, params=None, concurrent=0, on_page=None):
+        self.passes += 1
+        jobs = [{"id": str(n), "status": "QUEUED"} for n in range(4)]
+        shifting = self.passes <= self.unsettled
+        on_page({"totalElements": 6 if shifting else 4, "content": jobs[:2]})
+        on_page({"totalElements": 4, "content": jobs[2:]})
+        return iter(jobs)
+
+
+def test_list_jobs_reads_again_until_a_pass_is_consistent():
+    client = ShiftingPages(unsettled=2)
+    assert len(list_jobs(client, JobFilter())) == 4
+    assert client.passes == 3
+
+
+def test_list_jobs_fails_rather_than_return_a_partial_list():
+    client = ShiftingPages(unsettled=LISTING_PASSES)
+    with pytest.raises(InsightTransportError, match="the job list kept changing while it was read"):
+        list_jobs(client, JobFilter())

@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Waiting for jobs to reach a status: the one poller behind insight_job_cancel's `wait` and insight_job_info's
+`wait_for`.
+
+The rule that keeps it honest: a job counts as finished only when it was seen finished, or when its own
+`GET /api/jobs/{id}` answers 404. Not being in a listing pass proves nothing, because listings are paged by number
+and shift when other jobs finish during the pass; such a job is read again before anything is concluded."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
+
+from ._client import DEFAULT_PAGE_SIZE
+from ._errors import InsightError
+from ._jobs import FINISHED, JobFilter, get_job, read_pass
+
+# Polling backoff, as the vendor's client waits for one job: 50 ms, growing by 50 ms per round up to 1 s.
+POLL_START = 0.05
+POLL_STEP = 0.05
+POLL_MAX = 1.0
+# Without a measured listing cost (jobs named by id), more pending jobs than this are polled by one listing pass.
+UNMEASURED_LISTING_GUESS = 20
+# Up to this many jobs absent from a listing pass are read one by one without asking what a pass over the job
+# history would cost (asking takes a request itself).
+HISTORY_PROBE_MIN = 2
+
+
+def poll_delay(round_number: int) -> float:
+    """Seconds to sleep after poll round `round_number` (0-based)."""
+    return min(POLL_START + POLL_STEP * round_number, POLL_MAX)
+
+
+def run_pool(function: Callable[[Any], Any], items: Sequence[Any], parallel: int) -> List[Any]:
+    """`function` over `items` on at most `parallel` threads, results in the order of `items`."""
+    if not items:
+        return []
+    if parallel <= 1 or len(items) == 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(parallel, len(items))) as pool:
+        return list(pool.map(function, items))
+
+
+def goal_text(goal: FrozenSet[str]) -> str:
+    return "finished" if goal == FINISHED else " or ".join(sorted(goal))
+
+
+def _state(goal: FrozenSet[str]) -> str:
+    return "finished" if goal == FINISHED else "in " + goal_text(goal)
+
+
+class WaitTimeout(InsightError):
+    """Some jobs did not reach the goal within the wait; `pending` maps their ids to their last seen status.
+    `partial` is the result the task had so far, returned beside the failure line."""
+
+    def __init__(self, pending: Mapping[str, str], timeout: float, goal: FrozenSet[str] = FINISHED) -> None:
+        self.pending = dict(pending)
+        self.partial: Dict[str, Any] = {}
+        listing = ", ".join("%s (%s)" % (job_id, status) for job_id, status in sorted(pending.items()))
+        super().__init__("wait_timeout: %d job(s) not %s after %gs: %s" % (len(pending), _state(goal), timeout, listing))
+
+    def result(self) -> Dict[str, Any]:
+        return dict(self.partial)
+
+
+class JobWaiter:
+    """Polls jobs with a growing delay until each is in a status of the goal; `seen` keeps each job's last state.
+
+    Few jobs are read one by one; many are read with one listing pass when that takes fewer requests
+    (`listing_cost`, the requests one pass took, when the caller measured it)."""
+
+    def __init__(self, client: Any, parallel: int = 8, listing_filter: Optional[JobFilter] = None,
+                 listing_cost: Optional[int] = None, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.client = client
+        self.parallel = max(1, parallel)
+        self.listing_filter = listing_filter or JobFilter()
+        self.listing_cost = listing_cost
+        self.sleep = sleep
+        self.clock = clock
+        self.seen: Dict[str, Dict[str, Any]] = {}
+
+    def wait(self, pending: Mapping[str, str], timeout: float, goal: FrozenSet[str] = FINISHED) -> None:
+        """Return once every job of `pending` (id: last known status) is in `goal`; raise WaitTimeout after `timeout`
+        seconds. Waiting for `finished`, a job that the server no longer has (404) has finished; waiting for other
+        statuses, a job that is gone or finished outside the goal can never get there, and that fails at once."""
+        left = {job_id: status for job_id, status in pending.items() if status not in goal}
+        deadline = self.clock() + timeout
+        round_number = 0
+        while left:
+            self._round(left, goal)
+            if not left:
+                return
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                raise WaitTimeout(left, timeout, goal)
+            self.sleep(min(poll_delay(round_number), remaining))
+            round_number += 1
+
+    def _round(self, left: Dict[str, str], goal: FrozenSet[str]) -> None:
+        if not self._listing_is_cheaper(len(left)):
+            self._read_each(sorted(left), left, goal)
+            return
+        listed = {job["id"]: job for job in self._pass(include_finished=False)}
+        absent = []
+        for job_id in sorted(left):
+            job = listed.get(job_id)
+            if job is None:
+                absent.append(job_id)
+            else:
+                self._see(job, left, goal)
+        if absent:
+            self._confirm(absent, left, goal)
+
+    def _pass(self, include_finished: bool) -> List[Dict[str, Any]]:
+        start = _requests(self.client)
+        jobs, _consistent = read_pass(self.client, self.listing_filter, include_finished, self.parallel)
+        if not include_finished and start is not None:
+            self.listing_cost = max(1, (_requests(self.client) or start) - start)
+        return jobs
+
+    def _listing_is_cheaper(self, pending: int) -> bool:
+        if self.listing_cost is None:
+            return pending > UNMEASURED_LISTING_GUESS
+        return self.listing_cost < pending
+
+    def _confirm(self, absent: List[str], left: Dict[str, str], goal: FrozenSet[str]) -> None:
+        """Jobs missing from a pass: finished, gone, or merely shifted past it. One pass over the job history when that
+        takes fewer requests than reading each; whatever that pass does not show is read one by one."""
+        if len(absent) > HISTORY_PROBE_MIN:
+            pages = self._history_pages()
+            if pages is not None and pages < len(absent):
+                history = {job["id"]: job for job in self._pass(include_finished=True)}
+                still = []
+                for job_id in absent:
+                    if job_id in history:
+                        self._see(history[job_id], left, goal)
+                    else:
+                        still.append(job_id)
+                absent = still
+        self._read_each(absent, left, goal)
+
+    def _history_pages(self) -> Optional[int]:
+        """How many requests a listing pass including the finished jobs takes, from its first page's totals."""
+        params = dict(self.listing_filter.server_params(), includeFinished=True, page=0, size=DEFAULT_PAGE_SIZE)
+        page = self.client.get("/api/jobs", params=params)
+        total = page.get("totalPages") if isinstance(page, dict) else None
+        return total if isinstance(total, int) and total >= 1 else None
+
+    def _read_each(self, ids: Sequence[str], left: Dict[str, str], goal: FrozenSet[str]) -> None:
+        for job_id, job in run_pool(lambda job_id: (job_id, get_job(self.client, job_id)), list(ids), self.parallel):
+            if job is not None:
+                self._see(job, left, goal)
+            elif goal == FINISHED:
+                # Gone from the server (it left the job history): as finished as it gets.
+                del left[job_id]
+            else:
+                raise InsightError("wait_for: job %s is no longer on the server (last status seen: %s), so it cannot "
+                                   "become %s" % (job_id, left[job_id] or "unknown", goal_text(goal)))
+
+    def _see(self, job: Dict[str, Any], left: Dict[str, str], goal: FrozenSet[str]) -> None:
+        job_id = job["id"]
+        self.seen[job_id] = job
+        status = str(job.get("status"))
+        if status in goal:
+            del left[job_id]
+        elif status in FINISHED:
+            raise InsightError("wait_for: job %s finished as %s, so it cannot become %s"
+                               % (job_id, status, goal_text(goal)))
+        else:
+            left[job_id] = status
+
+
+def _requests(client: Any) -> Optional[int]:
+    count = getattr(client, "request_count", None)
+    return count if isinstance(count, int) else None

@@ -1,0 +1,233 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: insight_job_message_file
+short_description: Save the file of a FICO Xpress Insight 5 job message to disk
+version_added: 0.1.0
+description:
+  - Downloads the file of one app message of a job and writes it to O(dest) on the host the task runs on.
+  - The file is streamed to a temporary file beside O(dest), never held whole in memory, and moved into place
+    atomically only when its SHA-1 checksum differs from the file already there, so running the task again reports
+    no change.
+  - An empty (0-byte) message file is a file like any other and is saved.
+  - Never changes anything on the server.
+author:
+  - xpress.insight contributors (@xpress-insight)
+extends_documentation_fragment:
+  - xpress.insight.connection
+  - xpress.insight.attributes
+  - ansible.builtin.files
+attributes:
+  check_mode:
+    description: Can run in C(check_mode) and return changed status prediction without modifying target.
+    support: full
+    details:
+      - The file is downloaded to a temporary file to tell whether O(dest) would change, then removed.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+    support: full
+    details:
+      - The diff shows the size and checksum of O(dest) before and after.
+options:
+  job_id:
+    description:
+      - The UUID of the job.
+    type: str
+    required: true
+  message_id:
+    description:
+      - The UUID of the app message whose file to save.
+    type: str
+    required: true
+  dest:
+    description:
+      - The local path to write the file to. Its directory must exist.
+    type: path
+    required: true
+  force:
+    description:
+      - With V(false), an existing O(dest) is left as it is and nothing is downloaded.
+      - With V(true), the file is downloaded and O(dest) is replaced when its content differs.
+    type: bool
+    default: false
+notes:
+  - The task fails in one line, C(no message file <message_id> for job <job_id>), when the server has no such file
+    (or the job or its scenario is not visible to the user).
+seealso:
+  - module: xpress.insight.insight_job_info
+"""
+
+EXAMPLES = r"""
+- name: Save the solver log of a failed job, readable by its owner only
+  xpress.insight.insight_job_message_file:
+    job_id: 0f7acba9-713d-2c50-f085-34565a4d6e61
+    message_id: 5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10
+    dest: /var/log/insight/job-0f7acba9.log
+    mode: "0600"
+
+- name: Fetch it again even if a copy exists (replaced only when its content changed)
+  xpress.insight.insight_job_message_file:
+    job_id: 0f7acba9-713d-2c50-f085-34565a4d6e61
+    message_id: 5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10
+    dest: /var/log/insight/job-0f7acba9.log
+    force: true
+"""
+
+RETURN = r"""
+dest:
+  description: Where the file was (or, in check mode, would be) written.
+  returned: always
+  type: str
+  sample: /var/log/insight/job-0f7acba9.log
+size:
+  description: Size of the file in bytes; V(null) when O(force=false) left an existing O(dest) unread.
+  returned: always
+  type: int
+  sample: 1024
+checksum:
+  description: SHA-1 of the file's content.
+  returned: always
+  type: str
+  sample: da39a3ee5e6b4b0d3255bfef95601890afd80709
+downloaded:
+  description: Whether the file was downloaded (V(false) when O(force=false) found O(dest) already there).
+  returned: always
+  type: bool
+state:
+  description: The type of O(dest), V(file), as Ansible's file modules report it.
+  returned: when O(dest) exists
+  type: str
+  sample: file
+mode:
+  description: The permissions of O(dest), in octal.
+  returned: when O(dest) exists
+  type: str
+  sample: "0600"
+owner:
+  description: The name of the user that owns O(dest).
+  returned: when O(dest) exists
+  type: str
+group:
+  description: The name of the group that owns O(dest).
+  returned: when O(dest) exists
+  type: str
+uid:
+  description: The user id of the owner of O(dest).
+  returned: when O(dest) exists
+  type: int
+gid:
+  description: The group id of the group of O(dest).
+  returned: when O(dest) exists
+  type: int
+"""
+
+import hashlib
+import os
+import tempfile
+from typing import Any, Dict, Optional
+
+from ansible_collections.xpress.insight.plugins.module_utils._args import check_uuid
+from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightError, InsightHTTPError
+from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
+
+CHUNK = 65536
+
+
+class HashingWriter:
+    """A file wrapper that hashes what is written through it."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha1()
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.handle.write(data)
+
+
+def file_checksum(path: str) -> Optional[str]:
+    if not os.path.isfile(path):
+        return None
+    digest = hashlib.sha1()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def download(module: InsightModule, job_id: str, message_id: str, directory: str) -> Dict[str, Any]:
+    """Stream the file into a temporary file in `directory`; its path, size and checksum."""
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".insight-message-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            writer = HashingWriter(out)
+            size = module.client.download_to(writer, "/api/jobs/{}/messages/{}/file", job_id, message_id)
+    except InsightHTTPError as exc:
+        os.unlink(tmp)
+        if exc.status == 404:
+            raise InsightError("message_id: no message file %s for job %s" % (message_id, job_id)) from None
+        raise
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return {"tmp": tmp, "size": size, "checksum": writer.digest.hexdigest()}
+
+
+def run_module(module: InsightModule) -> Dict[str, Any]:
+    params = module.params
+    job_id = check_uuid(params["job_id"], "job_id")
+    message_id = check_uuid(params["message_id"], "message_id")
+    dest = params["dest"]
+    if os.path.isdir(dest):
+        raise InsightError("dest: %s is a directory; give the path of the file" % dest)
+    directory = os.path.dirname(os.path.abspath(dest))
+    if not os.path.isdir(directory):
+        raise InsightError("dest: the directory %s does not exist" % directory)
+
+    current = file_checksum(dest)
+    size_before = os.path.getsize(dest) if current is not None else None
+    result: Dict[str, Any] = {"dest": dest, "downloaded": False, "size": None, "checksum": current}
+    changed = False
+    if current is None or params["force"]:
+        got = download(module, job_id, message_id, directory)
+        result.update(downloaded=True, size=got["size"], checksum=got["checksum"])
+        changed = got["checksum"] != current
+        if changed and not module.check_mode:
+            module.atomic_move(got["tmp"], dest)
+        else:
+            os.unlink(got["tmp"])
+        result["diff"] = {"before_header": dest, "after_header": dest,
+                          "before": {"checksum": current, "size": size_before},
+                          "after": {"checksum": got["checksum"], "size": got["size"]}}
+    else:
+        result["size"] = size_before
+    if os.path.exists(dest) or not module.check_mode:
+        file_args = module.load_file_common_arguments(params, path=dest)
+        changed = module.set_fs_attributes_if_different(file_args, changed)
+    result["changed"] = changed
+    if not module._diff:
+        result.pop("diff", None)
+    return result
+
+
+def main() -> None:
+    module = InsightModule(
+        argument_spec=dict(
+            job_id=dict(type="str", required=True),
+            message_id=dict(type="str", required=True),
+            dest=dict(type="path", required=True),
+            force=dict(type="bool", default=False),
+        ),
+        add_file_common_args=True,
+        supports_check_mode=True,
+    )
+    module.run(run_module)
+
+
+if __name__ == "__main__":
+    main()
