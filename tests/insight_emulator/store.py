@@ -26,6 +26,7 @@ CHOICES: Dict[str, Tuple[Any, ...]] = {
     "job_order": ("created", "id"),                     # the order of GET /api/jobs
     "list_finished": (True, False),                     # whether includeFinished lists the job history
     "paging": ("strict", "spring"),                     # 400 on a bad page/size, or Spring's clamping
+    "lock_busy": (False, True),                         # 423 on deleting or moving an item with a queued/running job
 }
 NUMBERS = ("token_lifetime", "page_size_cap", "cancel_delay", "job_history_limit", "default_page_size", "max_body_bytes")
 
@@ -216,6 +217,8 @@ class Store:
 
     def busy_scenario(self, node: Node) -> Optional[Node]:
         """A scenario at or below ``node`` with a queued or executing job (such an item is locked: 423)."""
+        if not self.config.lock_busy:
+            return None
         busy = {j.scenario_id for j in self.jobs.values() if j.status in ("QUEUED", "EXECUTING")}
         if not busy:
             return None
