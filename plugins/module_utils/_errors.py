@@ -122,7 +122,8 @@ class InsightHTTPError(InsightError):
                     meaning = "authentication failed; check client_id and secret, or token"
                 else:
                     meaning = "not allowed: %s %s" % (self.method, self.path)
-                return "%s: %s (%s)" % (head, meaning, what)
+                return "%s: %s (no Insight error envelope%s)" % (
+                    head, meaning, ", " + self.content_type if self.content_type else "")
             if self.body_snippet:
                 return "%s: %s: %s" % (head, what, self.body_snippet)
             return "%s: %s, empty body" % (head, what)
