@@ -88,7 +88,7 @@ def check_name(value: Any, target: str = "name") -> str:
     if len(value) > 255:
         raise invalid(target, "The %s must be at most 255 characters long" % target)
     if any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in value):
-        # The name goes into the message as it is: the envelope's escaping turns control characters into \\uXXXX.
+        # The name goes into the message as it is: the envelope escapes its control characters as \uXXXX.
         raise invalid(target, "The %s \"%s\" must not contain control characters" % (target, value))
     if value[0] in _WHITE or value[-1] in _WHITE:
         raise invalid(target, "The %s \"%s\" must not start or end with white space" % (target, value))
