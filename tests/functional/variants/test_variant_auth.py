@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AUTH_VARIANTS
+from variant_fixtures import AUTH_VARIANTS
 
 FOLDER = "xpress.insight.insight_folder"
 TOKEN = "POST /api/authentication/token"

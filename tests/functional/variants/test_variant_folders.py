@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FOLDER_VARIANTS
+from variant_fixtures import FOLDER_VARIANTS
 
 FOLDER = "xpress.insight.insight_folder"
 INFO = "xpress.insight.insight_folder_info"

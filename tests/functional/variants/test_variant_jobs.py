@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import CANCEL_VARIANTS
+from variant_fixtures import CANCEL_VARIANTS
 
 CANCEL = "xpress.insight.insight_job_cancel"
 INFO = "xpress.insight.insight_job_info"

@@ -1,7 +1,8 @@
-"""The server variants: behaviours the API reference leaves open, each a set of emulator config keys.
+"""pytest plugin: the server variants (behaviours the API reference leaves open, each a set of emulator config keys)
+and the ``variant`` fixture that puts the emulator in one of them.
 
 A test asks for the variants its behaviour depends on with ``@pytest.mark.parametrize("variant", [...],
-indirect=True)``; the ``variant`` fixture resets the emulator and applies that variant's settings."""
+indirect=True)``; the fixture resets the emulator to the demo data and applies that variant's settings."""
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
