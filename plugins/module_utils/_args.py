@@ -33,7 +33,7 @@ def connection_argument_spec() -> Dict[str, Dict[str, Any]]:
         ca_path=dict(type="path", fallback=(env_fallback, ["INSIGHT_CA_PATH"])),
         timeout=dict(type="float", fallback=(env_fallback, ["INSIGHT_TIMEOUT"])),
         retries=dict(type="int", fallback=(env_fallback, ["INSIGHT_RETRIES"])),
-        token_lifetime=dict(type="int", fallback=(env_fallback, ["INSIGHT_TOKEN_LIFETIME"])),
+        token_lifetime=dict(type="int", no_log=False, fallback=(env_fallback, ["INSIGHT_TOKEN_LIFETIME"])),
     )
 
 

@@ -7,7 +7,6 @@ from insight_emulator.context import encode_json
 from insight_emulator.errors import bad_request
 
 
-
 def _integer(query: Mapping[str, str], name: str, default: int, minimum: int, spring: bool) -> int:
     """Strict: 400 for anything but an integer in range. Spring's resolver instead falls back to the default for
     text that is not a number or a value below the minimum."""
