@@ -61,6 +61,16 @@ options:
       - A call that creates something is never repeated blindly; the server is read again first.
       - If not set, the value of the E(INSIGHT_RETRIES) environment variable is used, and V(3) if that is not set either.
     type: int
+  token_lifetime:
+    description:
+      - Seconds of validity to ask for when exchanging O(client_id) and O(secret) for a token (at least V(60)). The
+        token is renewed 30 seconds before that time, counted from when the request was sent.
+      - A server that grants less makes the first call after its limit answer V(401), after which the token is
+        renewed once; a server that refuses the value is asked again once with V(900).
+      - Not used with O(token) or O(auth_url).
+      - If not set, the value of the E(INSIGHT_TOKEN_LIFETIME) environment variable is used, and V(900) if that is
+        not set either.
+    type: int
 notes:
   - Connection options can be set once for a play with C(module_defaults) and the action group
     C(group/xpress.insight.insight).
@@ -129,6 +139,16 @@ options:
     default: 3
     env:
       - name: INSIGHT_RETRIES
+  token_lifetime:
+    description:
+      - Seconds of validity to ask for when exchanging O(client_id) and O(secret) for a token (at least V(60)). The
+        token is renewed 30 seconds before that time, counted from when the request was sent.
+      - A server that grants less makes the first call after its limit answer V(401), after which the token is
+        renewed once; a server that refuses the value is asked again once with V(900).
+    type: int
+    default: 900
+    env:
+      - name: INSIGHT_TOKEN_LIFETIME
 requirements:
   - requests
 """

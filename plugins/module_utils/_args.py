@@ -14,6 +14,8 @@ from ._errors import InsightConfigError
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
+DEFAULT_TOKEN_LIFETIME = 900
+MIN_TOKEN_LIFETIME = 60
 
 _SCHEME_RE = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -31,6 +33,7 @@ def connection_argument_spec() -> Dict[str, Dict[str, Any]]:
         ca_path=dict(type="path", fallback=(env_fallback, ["INSIGHT_CA_PATH"])),
         timeout=dict(type="float", fallback=(env_fallback, ["INSIGHT_TIMEOUT"])),
         retries=dict(type="int", fallback=(env_fallback, ["INSIGHT_RETRIES"])),
+        token_lifetime=dict(type="int", no_log=False, fallback=(env_fallback, ["INSIGHT_TOKEN_LIFETIME"])),
     )
 
 
@@ -71,6 +74,11 @@ def validate_connection(options: Mapping[str, Any]) -> Dict[str, Any]:
     opts["retries"] = DEFAULT_RETRIES if opts["retries"] is None else _number(opts["retries"], "retries", int)
     if opts["retries"] < 0:
         raise InsightConfigError("retries: must be 0 or more, got %s" % opts["retries"])
+    lifetime = opts["token_lifetime"]
+    opts["token_lifetime"] = DEFAULT_TOKEN_LIFETIME if lifetime is None else _number(lifetime, "token_lifetime", int)
+    if opts["token_lifetime"] < MIN_TOKEN_LIFETIME:
+        raise InsightConfigError("token_lifetime: must be at least %d seconds, got %s"
+                                 % (MIN_TOKEN_LIFETIME, opts["token_lifetime"]))
     return opts
 
 

@@ -10,10 +10,10 @@ import threading
 import time
 from typing import Any, Callable, Optional, Tuple
 
-from ._errors import InsightError
+from ._errors import InsightError, InsightHTTPError
 
-# Ask for the longest lifetime the server grants and renew this long before it runs out, like the vendor's client.
-TOKEN_MAX_AGE = 3600
+# The lifetime the vendor's client asks for; servers may cap or refuse longer ones. Renew this long before expiry.
+TOKEN_MAX_AGE = 900
 RENEW_MARGIN = 30.0
 
 # (method, url_or_path, json_body, kind, use_auth) -> parsed body; provided by the client so tokens share its session.
@@ -49,20 +49,35 @@ class TokenSource(abc.ABC):
 
 
 class KeyPairToken(TokenSource):
-    """`POST /api/authentication/token` with the key pair; the answer is the raw token as plain text."""
+    """`POST /api/authentication/token` with the key pair; the answer is the raw token as plain text.
+
+    The token is taken to expire `max_age` seconds after the request was sent (a server that caps the lifetime
+    makes the first call after the cap fail with 401, which renews the token once). A server that refuses the
+    lifetime (400 or 422) is asked once more with the vendor's 900 seconds, which is then used from there on."""
 
     def __init__(self, client_id: str, secret: str, max_age: int = TOKEN_MAX_AGE) -> None:
         super().__init__()
-        self._body = {"clientId": client_id, "secret": secret, "maxAge": max_age}
+        self._client_id = client_id
+        self._secret = secret
         self._max_age = max_age
 
-    def _fetch(self, exchange: Exchange) -> Tuple[str, float]:
-        started = time.monotonic()
-        token = exchange("POST", "/api/authentication/token", self._body, "text", False)
+    def _request(self, exchange: Exchange, max_age: int) -> Tuple[str, float]:
+        sent = time.monotonic()
+        body = {"clientId": self._client_id, "secret": self._secret, "maxAge": max_age}
+        token = exchange("POST", "/api/authentication/token", body, "text", False)
         token = (token or "").strip()
         if not token:
             raise InsightError("the server answered an empty token", "POST", "/api/authentication/token")
-        return token, started + self._max_age
+        return token, sent + max_age
+
+    def _fetch(self, exchange: Exchange) -> Tuple[str, float]:
+        try:
+            return self._request(exchange, self._max_age)
+        except InsightHTTPError as exc:
+            if exc.status not in (400, 422) or self._max_age == TOKEN_MAX_AGE:
+                raise
+        self._max_age = TOKEN_MAX_AGE
+        return self._request(exchange, TOKEN_MAX_AGE)
 
 
 class IamToken(TokenSource):

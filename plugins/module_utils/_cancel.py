@@ -134,8 +134,12 @@ class CancelRun:
             answer, _status, repeated = self.client.call("DELETE", "/api/jobs/{}", job_id)
         except InsightHTTPError as exc:
             if exc.status == 404:
-                # Seen a moment ago, gone now: it finished and left the server's history meanwhile.
+                # Seen a moment ago, gone now: it finished and left the server's history meanwhile (or a server
+                # that answers 404 for a job that can no longer be cancelled).
                 return job_id, "missing", ""
+            if exc.status == 409:
+                # Some servers refuse to cancel a job that finished or is already cancelling meanwhile: read it.
+                return self._ended_meanwhile(job_id, exc)
             return job_id, "failed", error_text(exc)
         except InsightError as exc:
             return job_id, "failed", error_text(exc)
@@ -151,6 +155,21 @@ class CancelRun:
                 self.states.pop(job_id, None)
                 return job_id, "skipped", str(state["status"])
         return job_id, "cancelled", ""
+
+    def _ended_meanwhile(self, job_id: str, conflict: InsightHTTPError) -> Tuple[str, str, str]:
+        try:
+            _job_id, state = self._read(job_id)
+        except InsightError:
+            return job_id, "failed", error_text(conflict)
+        if state is None:
+            return job_id, "missing", ""
+        if state.get("status") in NOT_CANCELLABLE:
+            self.states[job_id] = state
+            if state.get("status") in FINISHED:
+                self.before.pop(job_id, None)
+                self.states.pop(job_id, None)
+            return job_id, "skipped", str(state["status"])
+        return job_id, "failed", error_text(conflict)
 
     # -- waiting ------------------------------------------------------------------------------------------------
 

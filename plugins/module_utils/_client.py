@@ -144,7 +144,7 @@ class InsightClient:
             return StaticToken(opts["token"])
         if opts["auth_url"]:
             return IamToken(opts["auth_url"], opts["client_id"], opts["secret"])
-        return KeyPairToken(opts["client_id"], opts["secret"])
+        return KeyPairToken(opts["client_id"], opts["secret"], opts["token_lifetime"])
 
     # -- HTTP verbs ---------------------------------------------------------------------------------------------
 

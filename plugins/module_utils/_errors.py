@@ -26,7 +26,9 @@ def js_unescape(text: Optional[str]) -> Optional[str]:
             return chr(int(seq[1:], 16))
         return _JS_ESCAPES.get(seq, match.group(0))
 
-    return _JS_ESCAPE_RE.sub(repl, text)
+    text = _JS_ESCAPE_RE.sub(repl, text)
+    # Characters outside the BMP arrive as two \\u escapes (UTF-16 surrogates): join them.
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def snippet(text: str) -> str:
@@ -77,6 +79,7 @@ class InsightHTTPError(InsightError):
 
     def __init__(self, method: str, path: str, status: int, reason: str = "", envelope: Optional[Dict[str, Any]] = None,
                  body_snippet: str = "", content_type: str = "") -> None:
+        self.method, self.path = method, path  # _describe names the route
         self.status = status
         self.reason = reason
         self.envelope = envelope
@@ -113,6 +116,14 @@ class InsightHTTPError(InsightError):
             what = "no Insight error envelope"
             if self.content_type:
                 what += " (%s)" % self.content_type
+            if self.status in (401, 403):
+                # The reference gives these no body, and a gateway may send its own page: say what happened.
+                if self.status == 401:
+                    meaning = "authentication failed; check client_id and secret, or token"
+                else:
+                    meaning = "not allowed: %s %s" % (self.method, self.path)
+                return "%s: %s (no Insight error envelope%s)" % (
+                    head, meaning, ", " + self.content_type if self.content_type else "")
             if self.body_snippet:
                 return "%s: %s: %s" % (head, what, self.body_snippet)
             return "%s: %s, empty body" % (head, what)

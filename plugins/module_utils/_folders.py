@@ -197,6 +197,12 @@ class Repository:
         self.delete(duplicate["id"])
         existing = self.child_named(container, name, fresh=True)
         if existing is None:
+            twin = next((c for c in self.children(container) if str(c.get("name", "")).casefold() == name.casefold()), None)
+            if twin is not None:
+                # This server compares sibling names without regard to case.
+                raise InsightError("path: %s: the server treats %r and the existing %r as the same name (it compares "
+                                   "names without regard to case); removed the duplicate %r it made instead"
+                                   % (path.text, name, twin.get("name"), duplicate.get("name")))
             # The listings never show another user's PRIVATE folder, so this cannot be known before the create.
             raise InsightError("path: %s exists on the server but is not visible to this user (presumably another "
                                "user's PRIVATE folder); the server created the folder %r instead, which this task "

@@ -17,7 +17,9 @@ _KINDS = {
     "text": re.compile(r"^text/(?:[\w.+-]*\+)?plain\s*(?:;.*)?$", re.IGNORECASE),
     "binary": re.compile(r"^application/(?:[\w.+-]*\+)?octet-stream\s*(?:;.*)?$", re.IGNORECASE),
 }
-ACCEPT = {"json": JSON, "text": TEXT, "binary": BINARY}
+# What each kind of call accepts. Like the vendor's client, the token call and downloads also accept JSON, so an
+# error answer arrives as an error envelope rather than as an empty body.
+ACCEPT = {"json": JSON, "text": TEXT + ", " + JSON, "binary": BINARY + ", " + JSON}
 NAMES = {"json": "JSON", "text": "plain text", "binary": "binary"}
 
 

@@ -34,14 +34,10 @@ def _config(store: Store, body: Dict[str, Any]) -> Dict[str, Any]:
     unknown = set(body) - set(Config.KEYS)
     if unknown:
         raise ValueError("unknown config keys: %s" % ", ".join(sorted(unknown)))
+    checked = store.config.copy()
     for key, value in body.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ValueError("%s must be a non-negative number" % key)
-        if key in ("page_size_cap", "job_history_limit"):
-            if int(value) < 1:
-                raise ValueError("%s must be at least 1" % key)
-            value = int(value)
-        setattr(store.config, key, value)
+        checked.set(key, value)  # all or nothing: a bad key leaves the config as it was
+    store.config = checked
     store.trim_history()
     return store.config.as_dict()
 

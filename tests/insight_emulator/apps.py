@@ -17,9 +17,9 @@ def _app(req: Request) -> App:
 
 
 def list_apps(req: Request) -> Response:
-    page, size = page_params(req.query, req.store.config.page_size_cap)
+    page, size = page_params(req.query, req.store.config)
     apps = sorted(req.store.apps.values(), key=lambda a: (a.name.casefold(), a.id))
-    return Response(200, make_page(apps, page, size, True, app_view))
+    return Response(200, make_page(apps, page, size, True, app_view, req.store.config))
 
 
 def get_app(req: Request) -> Response:

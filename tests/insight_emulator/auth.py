@@ -7,7 +7,7 @@ import time
 from typing import Any, Optional
 
 from insight_emulator.context import Request, Response
-from insight_emulator.errors import TEXT_TYPE, ApiError, bad_request
+from insight_emulator.errors import TEXT_TYPE, ApiError, Detail, bad_request
 from insight_emulator.model import User
 from insight_emulator.views import user_view
 
@@ -36,6 +36,9 @@ def token(req: Request) -> Response:
                 break
     if user is None or user.status != "ACTIVE":
         raise _unauthorized("Invalid client ID or secret")
+    if max_age > store.config.token_lifetime and store.config.max_age_over == "refuse":
+        raise ApiError(422, "maxAge must be at most %d seconds" % store.config.token_lifetime,
+                       details=[Detail("maxAge", "maxAge must be at most %d seconds" % store.config.token_lifetime)])
     value = secrets.token_urlsafe(32)
     lifetime = min(float(max_age), float(store.config.token_lifetime))
     now = time.monotonic()

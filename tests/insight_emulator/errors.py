@@ -11,7 +11,7 @@ BINARY_TYPE = "application/vnd.com.fico.xpress.insight.v2+octet-stream"
 
 REASONS = {
     200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
-    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
     409: "Conflict", 411: "Length Required", 413: "Payload Too Large", 415: "Unsupported Media Type",
     422: "Unprocessable Entity", 423: "Locked", 429: "Too Many Requests",
     500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
@@ -20,6 +20,10 @@ REASONS = {
 # Inner error (code, desc) per status; a handler may override both.
 INNER = {
     400: ("FICO-Platform-Validation-InvalidValue", "Invalid request"),
+    406: ("FICO-Platform-Http-NotAcceptable", "Not acceptable"),
+    409: ("FICO-Platform-Http-Conflict", "Conflict"),
+    413: ("FICO-Platform-Validation-FileTooLarge", "Request too large"),
+    423: ("FICO-Platform-Http-Locked", "Locked"),
     401: ("FICO-Platform-Security-NotAuthenticated", "Authentication required"),
     403: ("FICO-Platform-Security-AccessDenied", "Access denied"),
     404: ("OPTI-Insight-Persistence-DocumentNotFound", "Document not found"),
@@ -38,9 +42,24 @@ _JS_ESCAPES = {
 }
 
 
+def _js_char(char: str) -> str:
+    short = _JS_ESCAPES.get(char)
+    if short is not None:
+        return short
+    code = ord(char)
+    if code < 0x20 or code > 0x7f:
+        # Non-ASCII and control characters become \uXXXX; outside the BMP as a UTF-16 surrogate pair.
+        if code > 0xFFFF:
+            code -= 0x10000
+            return "\\u%04X\\u%04X" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
+        return "\\u%04X" % code
+    return char
+
+
 def js_escape(text: str) -> str:
-    """Escape a message the way the server does before JSON encoding (so it arrives escaped twice)."""
-    return "".join(_JS_ESCAPES.get(char, char) for char in text)
+    """Escape a message as commons-lang ``escapeJavaScript`` does before JSON encoding (so it arrives escaped
+    twice): the short escapes, and every control or non-ASCII character as ``\\uXXXX``."""
+    return "".join(_js_char(char) for char in text)
 
 
 def iso_now() -> str:

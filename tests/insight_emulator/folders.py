@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from insight_emulator.context import UUID_RE, Request, Response
-from insight_emulator.errors import forbidden, invalid, not_found
-from insight_emulator.model import SHARE_STATUSES, Node
+from insight_emulator.errors import ApiError, forbidden, invalid, not_found
+from insight_emulator.model import SHARE_STATUSES, Node, User
 from insight_emulator.paging import make_page, page_params
 from insight_emulator.store import check_name
 from insight_emulator.views import node_view
@@ -18,15 +18,28 @@ def visible_node(req: Request, node_id: str, kind: Optional[str] = "FOLDER") -> 
     return node
 
 
+def require_authority(user: User, authority: str, node: Node) -> None:
+    if authority not in user.authorities:
+        raise forbidden("%s is required to change \"%s\"" % (authority, node.name))
+
+
+def check_unlocked(store: Any, node: Node, action: str) -> None:
+    """423 for an item with a queued or executing job on a scenario at or below it."""
+    busy = store.busy_scenario(node)
+    if busy is not None:
+        raise ApiError(423, "Cannot %s \"%s\": the scenario \"%s\" has a queued or executing job"
+                       % (action, node.name, busy.name))
+
+
 def children_page(req: Request, container: str) -> Response:
     store = req.store
-    page, size = page_params(req.query, store.config.page_size_cap)
+    page, size = page_params(req.query, store.config)
     user = req.caller
     items = [store.nodes[i] for i in store.children.get(container, {})]
     # Visibility of the container is already established, so only each child's own share status matters.
     items = [n for n in items if n.share_status != "PRIVATE" or n.owner_id == user.id]
     items.sort(key=lambda n: (n.name.casefold(), n.name, n.id))
-    return Response(200, make_page(items, page, size, True, lambda n: node_view(store, n)))
+    return Response(200, make_page(items, page, size, True, lambda n: node_view(store, n), store.config))
 
 
 def _reference(body: Dict[str, Any], key: str) -> Dict[str, Any]:
@@ -76,6 +89,8 @@ def delete(req: Request) -> Response:
     node = visible_node(req, req.uuid("id"))
     if not req.store.writable(node, user):
         raise forbidden("The current user was not authorized to delete \"%s\"" % node.name)
+    require_authority(user, "FOLDER_DELETE", node)
+    check_unlocked(req.store, node, "delete")
     req.store.remove_node(node)
     return Response(204)
 
@@ -104,6 +119,12 @@ def update(req: Request) -> Response:
         owner_id = owner["id"].lower()
         if owner_id not in store.users:
             raise invalid("owner", "The user %s does not exist" % owner["id"])
+    if name is not None and name != node.name:
+        require_authority(user, "FOLDER_EDIT", node)
+    if share is not None and share != node.share_status:
+        require_authority(user, "FOLDER_SHARE", node)
+    if owner_id is not None and owner_id != node.owner_id:
+        require_authority(user, "FOLDER_OWNER", node)
     if share == "PRIVATE" and owner_id is None:
         owner_id = user.id  # so the caller keeps access to the folder it made private
     if name is not None and name != node.name:
@@ -151,6 +172,7 @@ def move_item(req: Request, app_id: str, destination: Optional[Node]) -> Respons
         raise forbidden("The current user is not authorized to move \"%s\"" % item.name)
     new_parent = destination.id if destination is not None else None
     if item.parent_id != new_parent:
+        check_unlocked(store, item, "move")
         store.move_node(item, new_parent)
     return Response(200, node_view(store, item))
 

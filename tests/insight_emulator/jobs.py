@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from insight_emulator import lifecycle
 from insight_emulator.context import Request, Response
-from insight_emulator.errors import BINARY_TYPE, forbidden, not_found
+from insight_emulator.errors import BINARY_TYPE, ApiError, forbidden, not_found
 from insight_emulator.model import FINISHED, Job
 from insight_emulator.paging import encode_page, make_page, page_params
 from insight_emulator.views import job_json, job_view
@@ -24,27 +24,34 @@ def _job(req: Request) -> Job:
 
 def list_jobs(req: Request) -> Response:
     store = req.store
-    page, size = page_params(req.query, store.config.page_size_cap)
+    page, size = page_params(req.query, store.config)
     scenario_id = req.query_uuid("scenarioId")
     include_finished = req.flag("includeFinished")
     store.advance()
     # Filters apply to queued and running jobs only; finished jobs from the history are all included.
+    include_finished = include_finished and store.config.list_finished
     jobs = [j for j in store.jobs.values()
             if (j.status in FINISHED and include_finished)
             or (j.status not in FINISHED and (scenario_id is None or j.scenario_id == scenario_id))]
-    jobs.sort(key=lambda j: (j.created, j.id))
-    return Response(200, encode_page(make_page(jobs, page, size, True, lambda j: job_json(store, j, redacted(req, j)))))
+    if store.config.job_order == "id":
+        jobs.sort(key=lambda j: j.id)
+    else:
+        jobs.sort(key=lambda j: (j.created, j.id))
+    return Response(200, encode_page(make_page(jobs, page, size, True, lambda j: job_json(store, j, redacted(req, j)), store.config)))
 
 
 def get_job(req: Request) -> Response:
+    """A job whose scenario the caller cannot see is listed redacted, but read on its own it does not exist."""
     req.store.advance()
     job = _job(req)
-    return Response(200, job_view(req.store, job, redacted(req, job)))
+    if redacted(req, job):
+        raise not_found("job")
+    return Response(200, job_view(req.store, job))
 
 
 def cancel_job(req: Request) -> Response:
     """202 and CANCELLING, then CANCELLED after ``cancel_delay`` on the job clock. A job that already finished
-    (or is already cancelling) also answers 202 and is left as it is: the request is accepted, nothing changes."""
+    (or is already cancelling) answers as ``cancel_finished`` says: 202 unchanged (default), 404 or 409."""
     req.require_full()
     store = req.store
     store.advance()
@@ -56,6 +63,10 @@ def cancel_job(req: Request) -> Response:
     if job.status in ("QUEUED", "EXECUTING", "COMPLETING", "INACTIVE"):
         lifecycle.cancel(job, store.clock.now(), store.config.cancel_delay)
         store.schedule(job.due)
+    elif store.config.cancel_finished == "not_found":
+        raise not_found("job")
+    elif store.config.cancel_finished == "conflict":
+        raise ApiError(409, "The job %s is %s and cannot be cancelled" % (job.id, job.status))
     return Response(202, job_view(store, job))
 
 
@@ -64,5 +75,7 @@ def message_file(req: Request) -> Response:
     job = _job(req)
     content = job.messages.get(message_id)
     if content is None or redacted(req, job):
+        if req.store.config.message_404 == "empty":
+            return Response(404, b"", BINARY_TYPE)  # the reference's second form of this 404
         raise not_found("message")
     return Response(200, content, BINARY_TYPE)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Dict, Optional
+from typing import Dict, FrozenSet, Optional
 
 # Every deterministic id is a uuid5 in this namespace, so the same seed always yields the same ids.
 NAMESPACE = uuid.UUID("5b0e6a52-3f0c-4d35-9a1e-8f1d2c9b7a40")
@@ -10,6 +10,8 @@ NAMESPACE = uuid.UUID("5b0e6a52-3f0c-4d35-9a1e-8f1d2c9b7a40")
 FULL = "full"
 READONLY = "readonly"
 SHARE_STATUSES = ("FULLACCESS", "PRIVATE", "READONLY")
+# The folder authorities of the reference pages; a full user has all of them unless its seed entry lists fewer.
+AUTHORITIES = ("FOLDER_EDIT", "FOLDER_SHARE", "FOLDER_OWNER", "FOLDER_DELETE")
 FINISHED = ("COMPLETED", "FAILED", "CANCELLED", "DELETED")
 JOB_STATUSES = ("QUEUED", "EXECUTING", "COMPLETING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED",
                 "DELETING", "DELETED", "INACTIVE")
@@ -20,9 +22,10 @@ def make_id(kind: str, key: str) -> str:
 
 
 class User:
-    __slots__ = ("id", "username", "name", "role", "client_id", "secret", "status")
+    __slots__ = ("id", "username", "name", "role", "client_id", "secret", "status", "authorities")
 
-    def __init__(self, id_: str, username: str, name: str, role: str, client_id: str, secret: str, status: str = "ACTIVE") -> None:
+    def __init__(self, id_: str, username: str, name: str, role: str, client_id: str, secret: str, status: str = "ACTIVE",
+                 authorities: Optional[FrozenSet[str]] = None) -> None:
         self.id = id_
         self.username = username
         self.name = name
@@ -30,6 +33,7 @@ class User:
         self.client_id = client_id
         self.secret = secret
         self.status = status
+        self.authorities = frozenset(AUTHORITIES if role == FULL else ()) if authorities is None else authorities
 
 
 class App:

@@ -6,32 +6,38 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from insight_emulator.context import encode_json
 from insight_emulator.errors import bad_request
 
-DEFAULT_SIZE = 20
 
-
-def _integer(query: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+def _integer(query: Mapping[str, str], name: str, default: int, minimum: int, spring: bool) -> int:
+    """Strict: 400 for anything but an integer in range. Spring's resolver instead falls back to the default for
+    text that is not a number or a value below the minimum."""
     raw = query.get(name)
     if raw is None:
         return default
     try:
         value = int(raw.strip(), 10)
     except ValueError:
+        if spring:
+            return default
         raise bad_request(name, "Parameter %s must be an integer" % name) from None
     if value < minimum or value > 2 ** 31 - 1:
+        if spring:
+            return default if value < minimum else 2 ** 31 - 1
         raise bad_request(name, "Parameter %s must be at least %d" % (name, minimum))
     return value
 
 
-def page_params(query: Mapping[str, str], cap: int) -> Tuple[int, int]:
+def page_params(query: Mapping[str, str], config: Any) -> Tuple[int, int]:
     """``(page, size)`` from the query; the server silently caps ``size`` and answers with its own."""
-    page = _integer(query, "page", 0, 0)
-    size = _integer(query, "size", DEFAULT_SIZE, 1)
-    return page, min(size, cap)
+    spring = config.paging == "spring"
+    page = _integer(query, "page", 0, 0, spring)
+    size = _integer(query, "size", config.default_page_size, 1, spring)
+    return page, min(size, config.page_size_cap)
 
 
 def make_page(items: List[Any], page: int, size: int, sorted_: bool,
-              render: Optional[Callable[[Any], Any]] = None) -> Dict[str, Any]:
+              render: Optional[Callable[[Any], Any]] = None, config: Any = None) -> Dict[str, Any]:
     """One page of ``items``; only the items on the page are rendered, so large lists stay cheap."""
+    spring = config is not None and config.paging == "spring"
     total = len(items)
     start = page * size
     content = items[start:start + size]
@@ -45,8 +51,8 @@ def make_page(items: List[Any], page: int, size: int, sorted_: bool,
         "number": page,
         "numberOfElements": len(content),
         "size": size,
-        # The reference pages define ``empty`` as "there are no results", so it follows the content.
-        "sort": {"empty": not content, "sorted": sorted_, "unsorted": not sorted_},
+        # The reference pages define ``empty`` as "there are no results"; Spring's Sort says "no sort orders".
+        "sort": {"empty": (not sorted_) if spring else not content, "sorted": sorted_, "unsorted": not sorted_},
         "totalElements": total,
         "totalPages": total_pages,
     }

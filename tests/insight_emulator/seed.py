@@ -9,7 +9,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from insight_emulator import lifecycle
-from insight_emulator.model import FULL, JOB_STATUSES, READONLY, SHARE_STATUSES, App, Job, Node, User, make_id
+from insight_emulator.model import AUTHORITIES, FULL, JOB_STATUSES, READONLY, SHARE_STATUSES, App, Job, Node, User, make_id
 from insight_emulator.store import Store, check_name
 from insight_emulator.errors import ApiError
 
@@ -97,9 +97,14 @@ class Loader:
             role = entry.get("role", FULL)
             if role not in (FULL, READONLY):
                 raise SeedError("user %s: role must be full or readonly" % username)
+            authorities = entry.get("authorities")
+            if authorities is not None:
+                if not isinstance(authorities, list) or not set(authorities) <= set(AUTHORITIES):
+                    raise SeedError("user %s: authorities must be a list of %s" % (username, ", ".join(AUTHORITIES)))
+                authorities = frozenset(authorities)
             user = User(str(entry.get("id") or make_id("user", username)).lower(), username, entry.get("name") or username,
                         role, str(entry.get("client_id") or username + "-id"), str(entry.get("secret") or username + "-secret"),
-                        entry.get("status", "ACTIVE"))
+                        entry.get("status", "ACTIVE"), authorities)
             self.store.users[user.id] = user
 
     def node(self, entry: Dict[str, Any], kind: str, app: App, parent: Optional[Node], parent_path: str) -> Node:

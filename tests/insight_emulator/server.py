@@ -21,9 +21,9 @@ from urllib.parse import parse_qsl
 
 from insight_emulator import admin, apps, auth, folders, jobs, repository, seed, users
 from insight_emulator.context import Request, Response, encode_json
-from insight_emulator.errors import JSON_TYPE, REASONS, ApiError, envelope, iso_now
+from insight_emulator.errors import BINARY_TYPE, JSON_TYPE, REASONS, TEXT_TYPE, ApiError, envelope, iso_now
 from insight_emulator.faults import TERMINAL, FaultRule, jobs_leave
-from insight_emulator.store import Config, Store
+from insight_emulator.store import CHOICES, Config, Store, json_text
 
 Handler = Callable[[Request], Response]
 
@@ -49,6 +49,8 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("GET", "/api/admin/users/{id}", users.get_user),
 ]
 TOKEN_ROUTE = "POST /api/authentication/token"
+# What a route produces when it succeeds; every other route produces JSON.
+PRODUCES = {TOKEN_ROUTE: TEXT_TYPE, "GET /api/jobs/{id}/messages/{appMessageId}/file": BINARY_TYPE}
 
 
 def _compile(template: str) -> "re.Pattern[str]":
@@ -208,6 +210,7 @@ class InsightHandler(BaseHTTPRequestHandler):
             if rule.kind not in TERMINAL and rule.kind != "latency":
                 with store.lock:
                     jobs_leave(store, rule)
+        response = _shape_error(store, response, self.headers.get("Accept"), PRODUCES.get(route, JSON_TYPE))
         if terminal is not None:
             self._fault(store, terminal, method, route, path, applied=response.status)
             return
@@ -221,6 +224,8 @@ class InsightHandler(BaseHTTPRequestHandler):
                 handlers: Dict[str, Handler], params: Dict[str, str]) -> Tuple[Response, Optional[str]]:
         username = None
         try:
+            if len(raw) > store.config.max_body_bytes:
+                raise ApiError(413, "The request body is larger than %d bytes" % store.config.max_body_bytes)
             if not path.startswith("/api/"):
                 raise ApiError(404, "No resource at %s" % path, inner_code="FICO-Platform-Http-404", inner_desc="Not Found")
             handler = handlers.get(method)
@@ -235,6 +240,9 @@ class InsightHandler(BaseHTTPRequestHandler):
                         raise ApiError(404, "No resource at %s" % path, inner_code="FICO-Platform-Http-404", inner_desc="Not Found")
                     raise ApiError(405, "%s is not supported on %s" % (method, path),
                                    headers={"Allow": ", ".join(sorted(handlers))})
+                produces = PRODUCES.get("%s %s" % (method, match(path)[0]), JSON_TYPE)
+                if not acceptable(self.headers.get("Accept"), produces):
+                    raise ApiError(406, "This resource produces %s only" % produces)
                 if raw.strip() and not _is_json(self.headers.get("Content-Type")):
                     raise ApiError(415, "Send JSON bodies as application/vnd.com.fico.xpress.insight.v2+json")
                 return handler(request), username
@@ -277,6 +285,43 @@ class InsightHandler(BaseHTTPRequestHandler):
 
     def _base_url(self) -> str:
         return self.server.base_url
+
+
+def _media_ranges(accept: Optional[str]) -> List[str]:
+    return [part.split(";")[0].strip().lower() for part in (accept or "*/*").split(",") if part.strip()]
+
+
+def acceptable(accept: Optional[str], media: str) -> bool:
+    """Whether an Accept header admits ``media``: exact, ``type/*``, ``*/*``, or a suffix wildcard such as
+    ``application/*+json`` (Spring's compatibility rules; plain ``application/json`` does not admit a vendor type)."""
+    kind, _slash, sub = media.partition("/")
+    suffix = sub.rpartition("+")[2]
+    for rng in _media_ranges(accept) or ["*/*"]:
+        r_kind, _slash, r_sub = rng.partition("/")
+        if r_kind not in ("*", kind):
+            continue
+        if r_sub in ("*", sub) or (r_sub.startswith("*+") and r_sub[2:] == suffix):
+            return True
+    return False
+
+
+_HTML_GATEWAY = b"<html><head><title>%d %s</title></head><body><h1>%d %s</h1><p>gateway</p></body></html>\n"
+
+
+def _shape_error(store: Store, response: Response, accept: Optional[str], produces: str) -> Response:
+    """Error answers as the config and the caller's Accept allow: 401/403 without an envelope (or an HTML page
+    from a gateway) in their variants; no body at all when the caller does not accept JSON (a 406 never has one)."""
+    status = response.status
+    if status < 400 or not isinstance(response.body, dict):
+        return response
+    if status in (401, 403) and store.config.auth_error_body != "envelope":
+        if store.config.auth_error_body == "html":
+            reason = REASONS[status].encode("ascii")
+            return Response(status, _HTML_GATEWAY % (status, reason, status, reason), "text/html", response.headers)
+        return Response(status, None, None, response.headers)
+    if status == 406 or not acceptable(accept, JSON_TYPE):
+        return Response(status, b"", produces if status != 406 else None, response.headers)
+    return response
 
 
 def _is_json(content_type: Optional[str]) -> bool:
@@ -346,12 +391,31 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--job-history-limit", type=int, default=5000)
     parser.add_argument("--clock-speed", type=float, default=1.0)
     parser.add_argument("--paused", action="store_true", help="start with the job clock paused")
+    parser.add_argument("--default-page-size", type=int, default=20, help="size of a page when the call names none")
+    parser.add_argument("--max-body-bytes", type=int, default=1048576, help="larger request bodies answer 413")
+    for key, choices in CHOICES.items():
+        if isinstance(choices[0], bool):
+            parser.add_argument("--" + key.replace("_", "-"), choices=("true", "false"), default=json_text(choices[0]))
+        else:
+            parser.add_argument("--" + key.replace("_", "-"), choices=choices, default=choices[0])
     return parser.parse_args(argv)
+
+
+def startup_config(args: argparse.Namespace) -> Config:
+    settings: Dict[str, Any] = {"default_page_size": args.default_page_size, "max_body_bytes": args.max_body_bytes}
+    for key, choices in CHOICES.items():
+        value = getattr(args, key)
+        settings[key] = (value == "true") if isinstance(choices[0], bool) else value
+    return Config(args.token_lifetime, args.page_size_cap, args.cancel_delay, args.job_history_limit, **settings)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    config = Config(args.token_lifetime, args.page_size_cap, args.cancel_delay, args.job_history_limit)
+    try:
+        config = startup_config(args)
+    except ValueError as error:
+        print("error: %s" % error, file=sys.stderr)
+        return 2
     store = Store(config, args.clock_speed, args.paused)
     try:
         seed.load(store, args.data)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import collections
 import threading
-from typing import Any, Deque, Dict, Iterator, List, Optional
+from typing import Any, Deque, Dict, Iterator, List, Optional, Tuple
 
 from insight_emulator import lifecycle
 from insight_emulator.clock import JobClock
@@ -15,23 +15,70 @@ LOG_LIMIT = 10000
 _WHITE = " \t\n\x0b\f\r"
 
 
+# Behaviours the reference pages leave open (or that were once invented here), each a choice with its default first.
+CHOICES: Dict[str, Tuple[Any, ...]] = {
+    "job_nulls": (False, True),                          # optional job fields absent (False) or sent as null
+    "auth_error_body": ("envelope", "empty", "html"),    # what 401 and 403 carry
+    "message_404": ("envelope", "empty"),               # a missing message file: JSON envelope or empty octet-stream
+    "name_case": ("sensitive", "insensitive"),          # how sibling names clash
+    "cancel_finished": ("accept", "not_found", "conflict"),  # DELETE of a finished or cancelling job: 202, 404, 409
+    "max_age_over": ("cap", "refuse"),                  # maxAge above token_lifetime: capped, or 422
+    "job_order": ("created", "id"),                     # the order of GET /api/jobs
+    "list_finished": (True, False),                     # whether includeFinished lists the job history
+    "paging": ("strict", "spring"),                     # 400 on a bad page/size, or Spring's clamping
+    "lock_busy": (False, True),                         # 423 on deleting or moving an item with a queued/running job
+}
+NUMBERS = ("token_lifetime", "page_size_cap", "cancel_delay", "job_history_limit", "default_page_size", "max_body_bytes")
+
+
 class Config:
     """Settings that the CLI sets at start and ``POST /_emulator/config`` changes at run time."""
 
-    KEYS = ("token_lifetime", "page_size_cap", "cancel_delay", "job_history_limit")
+    KEYS = NUMBERS + tuple(CHOICES)
 
     def __init__(self, token_lifetime: float = 3600, page_size_cap: int = 100, cancel_delay: float = 2.0,
-                 job_history_limit: int = 5000) -> None:
+                 job_history_limit: int = 5000, **settings: Any) -> None:
         self.token_lifetime = token_lifetime
         self.page_size_cap = page_size_cap
         self.cancel_delay = cancel_delay
         self.job_history_limit = job_history_limit
+        self.default_page_size = 20
+        self.max_body_bytes = 1048576
+        for key, choices in CHOICES.items():
+            setattr(self, key, choices[0])
+        for key, value in settings.items():
+            self.set(key, value)
+
+    def set(self, key: str, value: Any) -> None:
+        """One setting, checked: a ValueError names the key and what it accepts."""
+        if key in CHOICES:
+            if value not in CHOICES[key] or type(value) is not type(CHOICES[key][0]):
+                raise ValueError("%s must be one of %s" % (key, ", ".join(json_text(c) for c in CHOICES[key])))
+        elif key in NUMBERS:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError("%s must be a non-negative number" % key)
+            if key in ("page_size_cap", "job_history_limit", "default_page_size", "max_body_bytes"):
+                if int(value) < 1:
+                    raise ValueError("%s must be at least 1" % key)
+                value = int(value)
+        else:
+            raise ValueError("unknown config key: %s" % key)
+        setattr(self, key, value)
 
     def as_dict(self) -> Dict[str, Any]:
         return {key: getattr(self, key) for key in self.KEYS}
 
     def copy(self) -> "Config":
         return Config(**self.as_dict())
+
+
+def json_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def name_key(name: str, case: str) -> str:
+    """The form in which sibling names are compared."""
+    return name.casefold() if case == "insensitive" else name
 
 
 def check_name(value: Any, target: str = "name") -> str:
@@ -41,7 +88,8 @@ def check_name(value: Any, target: str = "name") -> str:
     if len(value) > 255:
         raise invalid(target, "The %s must be at most 255 characters long" % target)
     if any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in value):
-        raise invalid(target, "The %s \"%s\" must not contain control characters" % (target, value.encode("unicode_escape").decode("ascii")))
+        # The name goes into the message as it is: the envelope escapes its control characters as \uXXXX.
+        raise invalid(target, "The %s \"%s\" must not contain control characters" % (target, value))
     if value[0] in _WHITE or value[-1] in _WHITE:
         raise invalid(target, "The %s \"%s\" must not start or end with white space" % (target, value))
     return value
@@ -128,15 +176,18 @@ class Store:
             self.children.setdefault(node.id, {})
 
     def sibling_names(self, container: str, exclude: Optional[str] = None) -> Dict[str, None]:
-        return {self.nodes[i].name: None for i in self.children.get(container, {}) if i != exclude}
+        case = self.config.name_case
+        return {name_key(self.nodes[i].name, case): None for i in self.children.get(container, {}) if i != exclude}
 
     def unique_name(self, container: str, name: str, exclude: Optional[str] = None) -> str:
-        """The server appends `` (n)`` instead of failing when a sibling (folder or scenario) has the name."""
+        """The server appends `` (n)`` instead of failing when a sibling (folder or scenario) has the name
+        (compared as ``name_case`` says)."""
         taken = self.sibling_names(container, exclude)
-        if name not in taken:
+        case = self.config.name_case
+        if name_key(name, case) not in taken:
             return name
         number = 1
-        while "%s (%d)" % (name, number) in taken:
+        while name_key("%s (%d)" % (name, number), case) in taken:
             number += 1
         return "%s (%d)" % (name, number)
 
@@ -164,6 +215,18 @@ class Store:
         if user.role != FULL:
             return False
         return node.share_status != "READONLY" or node.owner_id == user.id
+
+    def busy_scenario(self, node: Node) -> Optional[Node]:
+        """A scenario at or below ``node`` with a queued or executing job (such an item is locked: 423)."""
+        if not self.config.lock_busy:
+            return None
+        busy = {j.scenario_id for j in self.jobs.values() if j.status in ("QUEUED", "EXECUTING")}
+        if not busy:
+            return None
+        for item in [node] + self.descendants(node):
+            if item.kind == "SCENARIO" and item.id in busy:
+                return item
+        return None
 
     def descendants(self, node: Node) -> List[Node]:
         found: List[Node] = []

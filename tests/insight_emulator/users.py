@@ -8,9 +8,9 @@ from insight_emulator.views import user_view
 
 
 def list_users(req: Request) -> Response:
-    page, size = page_params(req.query, req.store.config.page_size_cap)
+    page, size = page_params(req.query, req.store.config)
     users = sorted(req.store.users.values(), key=lambda u: (u.username.casefold(), u.id))
-    return Response(200, make_page(users, page, size, True, user_view))
+    return Response(200, make_page(users, page, size, True, user_view, req.store.config))
 
 
 def get_user(req: Request) -> Response:

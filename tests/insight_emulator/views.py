@@ -20,7 +20,11 @@ def app_ref(app: App) -> Dict[str, Any]:
 
 
 def app_view(app: App) -> Dict[str, Any]:
-    return app_ref(app)
+    """An App: the reference fields plus ``path`` and ``model``, which the vendor's client requires."""
+    view = app_ref(app)
+    view["path"] = "/" + app.name
+    view["model"] = {"name": app.name, "version": "1.0.0", "dataVersion": 1}
+    return view
 
 
 def user_ref(user: Optional[User], user_id: str = "") -> Dict[str, Any]:
@@ -73,9 +77,13 @@ def execution_mode(name: str) -> Dict[str, Any]:
     return {"name": name, "description": desc, "priority": priority, "threads": threads, "clearsInputData": clears}
 
 
+# Job fields that exist only at some point of a job's life; absent until then (null with the ``job_nulls`` config).
+OPTIONAL_JOB_FIELDS = ("duration", "executionWorker", "finished", "modelStatus", "objective", "solverStatus", "started")
+
+
 def job_view(store: Any, job: Job, redact: bool = False) -> Dict[str, Any]:
-    """Every field of the Job schema; fields that do not apply yet are null. A redacted job withholds
-    ``name`` and ``scenario`` (null) because its scenario is not visible to the caller."""
+    """Every field of the Job schema that applies now. A redacted job withholds ``name`` and ``scenario`` (null)
+    because its scenario is not visible to the caller."""
     app = store.apps.get(job.app_id)
     scenario = None
     if not redact:
@@ -90,7 +98,7 @@ def job_view(store: Any, job: Job, redact: bool = False) -> Dict[str, Any]:
     duration = None
     if job.finished is not None:
         duration = int(round((job.finished - (job.started if job.started is not None else job.created)) * 1000))
-    return {
+    view = {
         "app": app_ref(app) if app else {"id": job.app_id, "name": None, "objectType": "APP", "url": "/api/apps/" + job.app_id},
         "created": iso(job.created),
         "duration": duration,
@@ -112,6 +120,11 @@ def job_view(store: Any, job: Job, redact: bool = False) -> Dict[str, Any]:
         "status": job.status,
         "url": "/api/jobs/" + job.id,
     }
+    if not store.config.job_nulls:
+        for key in OPTIONAL_JOB_FIELDS:
+            if view[key] is None:
+                del view[key]
+    return view
 
 
 def job_json(store: Any, job: Job, redact: bool = False) -> bytes:
@@ -122,7 +135,7 @@ def job_json(store: Any, job: Job, redact: bool = False) -> bytes:
     owner = store.users.get(job.owner_id)
     key = (job.status, job.started, job.finished, job.attempts, job.worker, job.mode, job.model_status,
            job.solver_status, job.objective, job.scenario_name, app.name if app else None,
-           owner.name if owner else None, redact)
+           owner.name if owner else None, redact, store.config.job_nulls)
     cached = store.job_json.get(job.id)
     if cached is not None and cached[0] == key:
         return cached[1]

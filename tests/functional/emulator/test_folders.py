@@ -93,6 +93,9 @@ def test_delete_is_recursive(api, insight):
     alice = api("alice")
     reports = alice.lookup("/Logistics/Reports")
     weekly = alice.lookup("/Logistics/Reports/Weekly")
+    insight.config(lock_busy=True)
+    assert_error(alice.delete(reports["url"]), 423)  # its scenarios have queued and executing jobs
+    insight.clock("step", seconds=7200)  # every job finishes
     answer = alice.delete(reports["url"])
     assert answer.status_code == 204
     assert answer.content == b""
@@ -216,11 +219,14 @@ def test_readonly_share_status_blocks_other_users(api):
     assert api("alice").patch(archive["url"], json={"name": "Old"}).status_code == 200
 
 
-def test_move_into_a_folder_and_back_to_the_app_root(api):
+def test_move_into_a_folder_and_back_to_the_app_root(api, insight):
     alice = api("alice")
     app = alice.lookup("/Logistics")
     weekly = alice.lookup("/Logistics/Reports/Weekly")
     sandbox = alice.lookup("/Logistics/Sandbox")
+    insight.config(lock_busy=True)
+    assert_error(alice.post(weekly["url"] + "/children", json={"id": sandbox["id"], "objectType": "SCENARIO"}), 423)
+    insight.clock("step", seconds=7200)  # every job finishes, so nothing is locked any more
     answer = alice.post(weekly["url"] + "/children", json={"id": sandbox["id"], "objectType": "SCENARIO"})
     assert answer.status_code == 200
     assert answer.json()["path"] == "/Logistics/Reports/Weekly/Sandbox"

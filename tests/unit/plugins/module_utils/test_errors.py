@@ -71,3 +71,17 @@ def test_snippet_is_short_and_single_line():
     text = snippet("x\n" * 500)
     assert "\n" not in text
     assert len(text) <= 123
+
+
+@pytest.mark.parametrize("content_type, body", [("", ""), ("text/html", "<html><body>401</body></html>")])
+def test_401_and_403_without_envelope_say_what_happened(content_type, body):
+    refused = InsightHTTPError("GET", "/api/jobs", 401, "Unauthorized", None, body, content_type)
+    assert "401 Unauthorized: authentication failed" in refused.to_line()
+    denied = InsightHTTPError("DELETE", "/api/folders/x", 403, "Forbidden", None, body, content_type)
+    assert "403 Forbidden: not allowed: DELETE /api/folders/x" in denied.to_line()
+    for line in (refused.to_line(), denied.to_line()):
+        assert "\n" not in line and "<html" not in line
+
+
+def test_unescape_joins_surrogate_pairs():
+    assert js_unescape("Caf\\u00E9 \\uD83D\\uDE00 \\u0001") == "Caf\u00e9 \U0001F600 \x01"
