@@ -339,13 +339,3 @@ async def main(queue: Any, args: Dict[str, Any]) -> None:
                 await queue.put(event)
         await asyncio.sleep(delay)
 
-
-if __name__ == "__main__":
-    # A quick look at the events without ansible-rulebook: the INSIGHT_* variables give the connection.
-
-    class _PrintQueue:
-        async def put(self, event: Dict[str, Any]) -> None:
-            print(event)
-
-    logging.basicConfig(level=logging.INFO)
-    asyncio.run(main(_PrintQueue(), {"interval": 5, "emit_existing": True}))
