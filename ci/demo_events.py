@@ -23,8 +23,8 @@ class PrintQueue:
         data = event["insight"]
         job = data["job"]
         previous = " (was %s)" % data["previous_status"] if data["previous_status"] else ""
-        print("  %-19s %-13s %-10s%s  job %s" % (data["type"], job.get("name") or "(hidden)", job.get("status"),
-                                                previous, job.get("id")))
+        name = job.get("name") or "(hidden)"
+        print("  %-19s %-13s %-10s%s  job %s" % (data["type"], name, job.get("status"), previous, job.get("id")))
 
 
 async def run(seconds: float) -> int:

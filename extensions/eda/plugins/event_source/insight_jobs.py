@@ -329,6 +329,9 @@ async def main(queue: Any, args: Dict[str, Any]) -> None:
     while True:
         try:
             events = await asyncio.to_thread(watcher.poll)
+        except _errors.InsightConfigError as exc:
+            # The server says an argument is wrong (an app that does not exist): waiting will not fix it.
+            raise SourceConfigError(exc.to_line()) from None
         except _errors.InsightError as exc:
             delay = backoff.failed(exc.to_line())
         except BAD_ANSWER as exc:
@@ -338,4 +341,3 @@ async def main(queue: Any, args: Dict[str, Any]) -> None:
             for event in events:
                 await queue.put(event)
         await asyncio.sleep(delay)
-

@@ -1,6 +1,7 @@
 """The event source xpress.insight.insight_jobs: main(queue, args) against the emulator."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any, Dict
@@ -201,6 +202,14 @@ def test_bad_arguments_fail_with_one_line(plugin, start, args, message):
         plugin["make_source"](args)
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_an_app_the_server_does_not_have_stops_the_source(plugin, insight, start):
+    del start
+    queue: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
+    with pytest.raises(plugin["SourceConfigError"], match="app: no app named or with id 'Nope' on the server"):
+        asyncio.run(asyncio.wait_for(plugin["main"](queue, {"app": "Nope", "interval": 0.1}), timeout=30))
+    assert polls(insight) == 0
 
 
 def test_connection_arguments_override_the_environment(plugin, insight, start, monkeypatch):

@@ -61,15 +61,14 @@ def installed_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def seed() -> Dict[str, Any]:
+    jobs = [
+        {"id": JOB_FAILING, "scenario": "/Logistics/Failing", "status": "EXECUTING", "created": "-10m",
+         "run_seconds": 30, "outcome": "FAILED", "messages": [{"id": MESSAGE, "content": LOG_TEXT}]},
+        {"id": JOB_STUCK, "scenario": "/Logistics/Stuck", "status": "QUEUED", "created": "-2h", "queue_seconds": 99999},
+        {"id": JOB_YOUNG, "scenario": "/Logistics/Young", "status": "QUEUED", "created": "-1m", "queue_seconds": 99999},
+    ]
     return {"apps": [{"name": "Logistics", "scenarios": [{"name": "Failing"}, {"name": "Stuck"}, {"name": "Young"}]}],
-            "jobs": [
-                {"id": JOB_FAILING, "scenario": "/Logistics/Failing", "status": "EXECUTING", "created": "-10m",
-                 "run_seconds": 30, "outcome": "FAILED", "messages": [{"id": MESSAGE, "content": LOG_TEXT}]},
-                {"id": JOB_STUCK, "scenario": "/Logistics/Stuck", "status": "QUEUED", "created": "-2h",
-                 "queue_seconds": 99999},
-                {"id": JOB_YOUNG, "scenario": "/Logistics/Young", "status": "QUEUED", "created": "-1m",
-                 "queue_seconds": 99999},
-            ]}
+            "jobs": jobs}
 
 
 def status_of(insight: Any, job_id: str) -> str:
