@@ -5,7 +5,7 @@
     check_tarball.py TARBALL SOURCE_TREE
 
 Fails when the tarball holds development-only files (the emulator, functional tests, benchmarks,
-CI scripts, caches) or lacks a plugin file that the source tree has (a build_ignore that is too broad).
+CI scripts, caches) or lacks a plugin or extensions/ file that the source tree has (a build_ignore that is too broad).
 """
 from __future__ import annotations
 
@@ -28,9 +28,11 @@ def shipped(tarball: str) -> set[str]:
 
 def source_plugins(tree: str) -> set[str]:
     found = set()
-    for folder, dirs, files in os.walk(os.path.join(tree, 'plugins')):
-        dirs[:] = [d for d in dirs if d != '__pycache__']
-        found.update(os.path.relpath(os.path.join(folder, f), tree) for f in files if not f.endswith(('.pyc', '.pyo')))
+    # extensions/ holds the Event-Driven Ansible source and rulebooks, which ansible-rulebook reads from the tarball.
+    for top in ('plugins', 'extensions'):
+        for folder, dirs, files in os.walk(os.path.join(tree, top)):
+            dirs[:] = [d for d in dirs if d != '__pycache__']
+            found.update(os.path.relpath(os.path.join(folder, f), tree) for f in files if not f.endswith(('.pyc', '.pyo')))
     return found
 
 

@@ -39,3 +39,10 @@ for playbook in job_report.yml provision_folders.yml nightly_cleanup.yml ops_run
   # shellcheck disable=SC2086 # the extra arguments are meant to split
   "$(dirname "$py")/ansible-playbook" -i localhost, "playbooks/$playbook" ${extra[$playbook]:-}
 done
+
+# The Event-Driven Ansible source: every unfinished job once (emit_existing), then what changes while the emulator's
+# job clock runs 120 times faster for a few seconds (ansible-rulebook itself needs Java; this shows the events alone).
+echo
+echo "=== event source xpress.insight.insight_jobs (emit_existing, queued_for 4m, job clock x120, 8 s)"
+PYTHONPATH="$root/tests" "$py" -c 'import sys; from insight_emulator.control import Control; Control(sys.argv[1]).clock("speed", speed=120)' "$url" >/dev/null
+"$py" ci/demo_events.py "$work/collections" 8

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CAPTURED = ROOT / "tests" / "output" / "captured"
 CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
-COLLECTION_PARTS = ("plugins", "meta", "galaxy.yml", "README.md")
+COLLECTION_PARTS = ("plugins", "extensions", "playbooks", "meta", "galaxy.yml", "README.md")
 
 
 class PlaybookResult:
