@@ -15,7 +15,7 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 
-from insight_emulator.control import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from insight_emulator.control import EmulatorProcess  # pylint: disable=wrong-import-position
 
 
 def worker(url: str, token: str, paths: List[str], stop_at: float, counts: List[int], index: int) -> None:

@@ -24,10 +24,10 @@ from typing import Any, Callable, Dict, List
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import cancel_workloads  # noqa: E402  pylint: disable=wrong-import-position
-import folder_workloads  # noqa: E402  pylint: disable=wrong-import-position
-from harness import ROOT, WORKLOADS  # noqa: E402  pylint: disable=wrong-import-position
-from insight_emulator.control import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+import cancel_workloads  # pylint: disable=wrong-import-position
+import folder_workloads  # pylint: disable=wrong-import-position
+from harness import ROOT, WORKLOADS  # pylint: disable=wrong-import-position
+from insight_emulator.control import EmulatorProcess  # pylint: disable=wrong-import-position
 
 PACKAGE = "ansible_collections.xpress.insight.plugins.modules."
 
@@ -101,10 +101,12 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", module, str(module_args)],
                        env=env, check=True, capture_output=True)
         requests = control.counters()["total"]
-    if name == "insight_folder":
-        what = "converged" if args.built else "from scratch"
-    else:
+    if name != "insight_folder":
         what = "%d jobs" % args.jobs
+    elif args.built:
+        what = "converged"
+    else:
+        what = "from scratch"
     print("%s (%s), medians of %d runs" % (name, what, args.reps))
     print("  interpreter start                  %.3f s" % bare)
     print("  + the module's imports             %.3f s" % imports)

@@ -42,8 +42,8 @@ HEADER = ["workload", "variant", "median s", "runs s", "requests", "writes", "mi
 
 def text_table(cells: List[List[str]]) -> str:
     widths = [max(len(r[i]) for r in [HEADER] + cells) for i in range(len(HEADER))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(HEADER, widths)), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(HEADER, widths, strict=True)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
     return "\n".join(lines)
 
 

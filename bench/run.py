@@ -27,12 +27,12 @@ from typing import Any, Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import cancel_workloads  # noqa: E402  pylint: disable=wrong-import-position
-import folder_workloads  # noqa: E402  pylint: disable=wrong-import-position
-import inventory_workload  # noqa: E402  pylint: disable=wrong-import-position
-import report  # noqa: E402  pylint: disable=wrong-import-position
-from harness import BENCH, Bench, Row  # noqa: E402  pylint: disable=wrong-import-position
-from insight_emulator.control import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+import cancel_workloads  # pylint: disable=wrong-import-position
+import folder_workloads  # pylint: disable=wrong-import-position
+import inventory_workload  # pylint: disable=wrong-import-position
+import report  # pylint: disable=wrong-import-position
+from harness import BENCH, Bench, Row  # pylint: disable=wrong-import-position
+from insight_emulator.control import EmulatorProcess  # pylint: disable=wrong-import-position
 
 SMOKE = {"reps": 1, "warmup": 0, "uri_reps": 1, "tree": "2x2x2", "cancel_jobs": 10, "inventory_jobs": 100,
          "emulator_seconds": 0.5}
@@ -128,7 +128,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         Path(args.json).write_text(json.dumps({
             "machine": info, "emulator": figure, "checks": targets,
             "rows": [dict(zip(["workload", "variant", "median", "runs", "requests", "writes", "minimal", "startup_share",
-                               "emulator_cpu", "peak_rss_mb"], cell)) for cell in cells],
+                               "emulator_cpu", "peak_rss_mb"], cell, strict=True)) for cell in cells],
             "by_route": {"%s | %s" % (row.workload, row.variant): row.last().counters.get("by_route", {}) for row in rows},
         }, indent=2), encoding="utf-8")
     if args.markdown:

@@ -16,7 +16,7 @@ import tarfile
 # Paths (relative to the collection root) that must never be shipped.
 FORBIDDEN = (
     'tests/insight_emulator/', 'tests/functional/', 'tests/output/', 'bench/', 'ci/', '.ci/', '.build/',
-    '.venv', '.ansible/', '.cache/', '.pytest_cache/', 'docs/build/', 'Makefile', 'requirements-dev.txt', 'pytest.ini',
+    '.venv', '.ansible/', '.cache/', '.pytest_cache/', '.mypy_cache/', '.ruff_cache/', 'docs/build/', 'Makefile', 'requirements-dev.txt', 'pytest.ini',
 )
 REQUIRED = ('MANIFEST.json', 'FILES.json', 'README.md', 'meta/runtime.yml')
 

@@ -24,7 +24,7 @@ export ANSIBLE_NOCOLOR=1
 export PYTHONDONTWRITEBYTECODE=1
 unset PYTHONPATH
 
-ALL_GATES=(sanity units ansible-lint changelog-lint docs-lint build importer docs-site ee runner newest)
+ALL_GATES=(ruff mypy sanity units ansible-lint changelog-lint docs-lint build importer docs-site ee runner newest)
 
 mkdir -p "$BUILD"
 # A no-op when .venv is current with requirements-dev.txt (as under `make test`).
@@ -126,6 +126,17 @@ prepare_copy() {
 
 # ---------------------------------------------------------------------------------------------------------------
 # gates
+
+gate_ruff() {
+    # Lint only (ruff.toml): the tree is never reformatted by a gate.
+    (cd "$COPY" && ruff check --no-cache --output-format concise .)
+}
+
+gate_mypy() {
+    # From the collections root, so `ansible_collections.xpress.insight.plugins...` imports resolve (.mypy.ini).
+    (cd "$COLLECTIONS" && mypy --config-file "$COPY/.mypy.ini" --cache-dir "$BUILD/mypy-cache" \
+        ansible_collections/xpress/insight/plugins)
+}
 
 gate_sanity() {
     (cd "$COPY" && ansible-test sanity --venv --python 3.11 --color no)

@@ -28,7 +28,7 @@ def ansible_test_pip_version() -> str:
     spec = importlib.util.find_spec('ansible_test')
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit('pip_bootstrap: ansible_test is not importable by %s' % sys.executable)
-    source = os.path.join(list(spec.submodule_search_locations)[0], '_internal', 'python_requirements.py')
+    source = os.path.join(next(iter(spec.submodule_search_locations)), '_internal', 'python_requirements.py')
     with open(source, encoding='utf-8') as handle:
         found = re.search(r"\bpip='([0-9][0-9.]*)'", handle.read())
     if not found:

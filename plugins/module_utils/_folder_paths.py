@@ -10,11 +10,13 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from ._args import check_uuid
 from ._errors import InsightConfigError
 
 NAME_MAX = 255
 # The server's \S and \s are Java's: ASCII white space only.
 _WHITE = " \t\n\x0b\f\r"
+# The values of insight_folder's share_status option (its argument spec takes them from here).
 SHARE_STATUSES = ("PRIVATE", "READONLY", "FULLACCESS")
 
 
@@ -53,9 +55,17 @@ def check_name(value: Any, field: str) -> str:
     """`value` as a folder name, or InsightConfigError naming `field`: the one name rule of every option that
     takes a name (paths, `name`, `dest`, tree nodes)."""
     problem = name_problem(value)
-    if problem:
-        raise InsightConfigError("%s: the name %s %s" % (field, show(value), problem))
-    return value
+    if problem is None and isinstance(value, str):
+        return value
+    raise InsightConfigError("%s: the name %s %s" % (field, show(value), problem))
+
+
+def check_id(value: Any, field: str) -> str:
+    """`value` as a lower-case UUID, or InsightConfigError naming `field` (a missing value is an error too)."""
+    text = check_uuid(value, field)
+    if text is None:
+        raise InsightConfigError("%s: missing; give a UUID" % field)
+    return text
 
 
 class RepoPath:

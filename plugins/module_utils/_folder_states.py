@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from ._args import check_uuid
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
-from ._folder_paths import RepoPath, check_name, diff_view, item_view, parents_first, parse_path, parse_paths, show
+from ._folder_paths import RepoPath, check_id, check_name, diff_view, item_view, parents_first, parse_path, parse_paths, show
 from ._folders import Item, Repository, is_folder, planned_folder
 
 SETTINGS = ("share_status", "owner", "cascade", "name")
@@ -25,7 +24,7 @@ def validate_options(params: Mapping[str, Any]) -> Dict[str, Any]:
     if params.get("path") is not None:
         opts["paths"], opts["single"] = parse_paths(params["path"])
     elif params.get("id") is not None:
-        opts["id"] = check_uuid(params["id"], "id")
+        opts["id"] = check_id(params["id"], "id")
     else:
         raise InsightConfigError("path or id: give the folder's repository path or its id")
     if params.get("name") is not None:
@@ -44,7 +43,7 @@ def validate_options(params: Mapping[str, Any]) -> Dict[str, Any]:
         if params.get("dest") is not None:
             opts["dest"] = parse_path(params["dest"], "dest", allow_app_root=True)
         elif params.get("dest_id") is not None:
-            opts["dest_id"] = check_uuid(params["dest_id"], "dest_id")
+            opts["dest_id"] = check_id(params["dest_id"], "dest_id")
         else:
             raise InsightConfigError("dest or dest_id: state=moved needs the new parent folder (or /AppName for the app root)")
     if params.get("cascade") and params.get("share_status") is None and params.get("owner") is None:
@@ -329,7 +328,7 @@ class FolderRun:
             found.append(self.by_id())
         else:
             for path in self.opts["paths"]:
-                app, chain, missing = self.repo.walk(path)
+                _app, chain, missing = self.repo.walk(path)
                 found.append(chain[-1] if missing == len(path.names) and chain else None)
         targets: List[Item] = []
         for folder in sorted((f for f in found if f), key=lambda f: _path_of(f).count("/")):
@@ -374,10 +373,10 @@ class FolderRun:
         folder = self.repo.folder(dest_id)
         if folder is not None:
             return folder, None
-        app = self.repo.app_by_id(dest_id)
-        if app is None:
+        root = self.repo.app_by_id(dest_id)
+        if root is None:
             raise InsightError("dest_id: there is no folder or app %s (or it is not visible to this user)" % dest_id)
-        return dict(app, path="/" + app["name"]), []
+        return dict(root, path="/" + root["name"]), []
 
     def moved_state(self) -> List[Optional[Item]]:
         dest, dest_chain = self.destination()

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ._args import check_uuid
-from ._errors import InsightConfigError, InsightError, InsightHTTPError
-from ._folder_paths import RepoPath, item_view, parse_path
+from ._client_protocol import InsightClientLike
+from ._errors import InsightConfigError, InsightError, InsightHTTPError, InsightTransportError
+from ._folder_paths import RepoPath, check_id, item_view, parse_path
 
 Item = Dict[str, Any]
 
@@ -25,7 +26,14 @@ def container_key(item: Item) -> ContainerKey:
 
 
 def is_folder(item: Item) -> bool:
-    return item.get("objectType", "FOLDER") == "FOLDER"
+    return bool(item.get("objectType", "FOLDER") == "FOLDER")
+
+
+def as_item(body: Any, method: str, path: str) -> Item:
+    """An answer that must be one API object; anything else is not the Insight API talking."""
+    if not isinstance(body, dict):
+        raise InsightTransportError("the answer is not a JSON object", method, path)
+    return body
 
 
 def planned_folder(name: str, parent: Item, app: Item, path: RepoPath, share_status: str,
@@ -42,7 +50,7 @@ def planned_folder(name: str, parent: Item, app: Item, path: RepoPath, share_sta
 class Repository:
     """Read-through caches over one client for one module run, so no listing is fetched twice."""
 
-    def __init__(self, client: Any, warn: Callable[[str], None]) -> None:
+    def __init__(self, client: InsightClientLike, warn: Callable[[str], None]) -> None:
         self.client = client
         self.warn = warn
         self._apps: Optional[List[Item]] = None
@@ -83,7 +91,7 @@ class Repository:
             user_id = None
         if user_id:
             try:
-                return self.client.get("/api/admin/users/{}", user_id)
+                return as_item(self.client.get("/api/admin/users/{}", user_id), "GET", "/api/admin/users/" + user_id)
             except InsightHTTPError as exc:
                 if exc.status == 404:
                     raise InsightConfigError("%s: there is no user with id %s" % (option, user_id)) from None
@@ -97,7 +105,8 @@ class Repository:
 
     def current_user(self) -> Item:
         if self._current_user is None:
-            self._current_user = self.client.get("/api/authentication/current-user")
+            self._current_user = as_item(self.client.get("/api/authentication/current-user"), "GET",
+                                         "/api/authentication/current-user")
         return self._current_user
 
     # -- listings ---------------------------------------------------------------------------------------------
@@ -157,7 +166,7 @@ class Repository:
     def folder(self, folder_id: str) -> Optional[Item]:
         """GET a folder by id, or None when it is gone or not visible to this user."""
         try:
-            return self.client.get("/api/folders/{}", folder_id)
+            return as_item(self.client.get("/api/folders/{}", folder_id), "GET", "/api/folders/" + folder_id)
         except InsightHTTPError as exc:
             if exc.status == 404:
                 return None
@@ -181,7 +190,8 @@ class Repository:
             found = self.child_named(container, name, fresh=True)
             return found if found is not None and is_folder(found) else None
 
-        created, posted = self.client.post_or_recover("/api/folders", json_body=body, recover=recover)
+        answer, posted = self.client.post_or_recover("/api/folders", json_body=body, recover=recover)
+        created = as_item(answer, "POST", "/api/folders")
         ours = True
         if created.get("name") != name:
             created = self._undo_duplicate(container, created, name, path)
@@ -231,14 +241,12 @@ class Repository:
             params["cascadeOwner"] = True
         if cascade_share:
             params["cascadeShareStatus"] = True
-        return self.client.patch("/api/folders/{}", folder_id, json_body=body, params=params or None)
+        answer = self.client.patch("/api/folders/{}", folder_id, json_body=body, params=params or None)
+        return as_item(answer, "PATCH", "/api/folders/" + folder_id)
 
     def move(self, folder: Item, dest: Item) -> Item:
         """Move a folder into a folder or to its app root; a lost answer is resolved by reading where it is."""
-        if dest.get("objectType") == "APP":
-            template = "/api/apps/{}/children"
-        else:
-            template = "/api/folders/{}/children"
+        template = "/api/apps/{}/children" if dest.get("objectType") == "APP" else "/api/folders/{}/children"
         body = {"id": folder["id"], "objectType": "FOLDER"}
 
         def recover() -> Optional[Item]:
@@ -247,8 +255,10 @@ class Repository:
                 return current
             return None
 
-        moved, _made_here = self.client.post_or_recover(template, dest["id"], json_body=body, recover=recover)
-        if not isinstance(moved, dict) or not moved.get("id"):
+        answer, _made_here = self.client.post_or_recover(template, dest["id"], json_body=body, recover=recover)
+        if isinstance(answer, dict) and answer.get("id"):
+            moved: Item = answer
+        else:
             # The reference page allows an empty answer: read the folder instead.
             moved = self.folder(folder["id"]) or dict(folder)
         self.forget_child(self.container_of(folder), folder["id"])
@@ -288,7 +298,7 @@ def folder_info(repo: Repository, params: Dict[str, Any], base_url: str) -> Dict
         if missing == len(path.names):
             start = chain[-1] if chain else app
     elif params.get("id") is not None:
-        start = repo.folder(check_uuid(params["id"], "id"))
+        start = repo.folder(check_id(params["id"], "id"))
     elif params.get("app") is not None:
         start = repo.app(str(params["app"]), "app")
     else:

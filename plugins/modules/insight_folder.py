@@ -299,6 +299,7 @@ deleted:
 
 from typing import Any, Dict
 
+from ansible_collections.xpress.insight.plugins.module_utils._folder_paths import SHARE_STATUSES
 from ansible_collections.xpress.insight.plugins.module_utils._folder_states import run_folder
 from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
@@ -316,7 +317,7 @@ def main() -> None:
             id=dict(type="str"),
             name=dict(type="str"),
             state=dict(type="str", default="present", choices=["present", "absent", "moved"]),
-            share_status=dict(type="str", choices=["PRIVATE", "READONLY", "FULLACCESS"]),
+            share_status=dict(type="str", choices=list(SHARE_STATUSES)),
             owner=dict(type="str"),
             cascade=dict(type="bool", default=False),
             force=dict(type="bool", default=False),

@@ -199,7 +199,7 @@ def run_rows(plant: Any, tls: Any, collection_root: Path, workdir: Path) -> Dict
     # Ansible's start-up dominates each run: the playbooks and inventories run side by side.
     with ThreadPoolExecutor(max_workers=CHUNKS + 2) as pool:
         books = pool.map(playbook, range(CHUNKS))
-        inventories = dict(zip([r.name for r in inventory_rows], pool.map(inventory, inventory_rows)))
+        inventories = dict(zip([r.name for r in inventory_rows], pool.map(inventory, inventory_rows), strict=True))
         merged: Dict[str, Any] = {"rc": 0, "stdout": "", "stderr": "", "results": []}
         for book in books:
             merged["rc"] = max(merged["rc"], book["rc"])

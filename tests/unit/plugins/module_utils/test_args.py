@@ -44,7 +44,7 @@ def test_bad_options_name_the_field(override, field):
 
 def test_token_alone_is_enough_and_auth_url_needs_a_key_pair():
     assert validate_connection({"url": "http://h", "token": "abc"})["token"] == "abc"
-    with pytest.raises(InsightConfigError, match="^auth_url:"):
+    with pytest.raises(InsightConfigError, match=r"^auth_url:"):
         validate_connection({"url": "http://h", "token": "abc", "auth_url": "https://iam/x"})
 
 
@@ -52,5 +52,5 @@ def test_check_uuid():
     assert check_uuid("0F7ACBA9-713D-2C50-F085-34565A4D6E61", "id") == "0f7acba9-713d-2c50-f085-34565a4d6e61"
     assert check_uuid(None, "id") is None
     for bad in ("nope", "0f7acba9713d2c50f08534565a4d6e61", "{0f7acba9-713d-2c50-f085-34565a4d6e61}"):
-        with pytest.raises(InsightConfigError, match="^id: "):
+        with pytest.raises(InsightConfigError, match=r"^id: "):
             check_uuid(bad, "id")

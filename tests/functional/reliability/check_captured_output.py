@@ -1,15 +1,13 @@
-"""Last of all: no secret, token or Authorization header in anything the suite captured.
+"""After the suite: no secret, token or Authorization header in anything the functional suite captured.
 
-Every ansible-playbook and ansible-inventory run of the functional suite appends its output to
-tests/output/captured/. This check is ordered after every other test of its session (see conftest.py); under
-pytest-xdist other workers may still be running, so run it once more on its own after the suite:
-`pytest tests/functional/reliability/test_zz_captured_output.py`."""
+Every ansible-playbook and ansible-inventory run of the suite appends its output to tests/output/captured/. The
+file name does not match pytest's `test_*.py`, so the suite's own run never collects it (under pytest-xdist other
+tests would still be writing); `make test-functional` runs it alone once the suite has finished:
+`pytest tests/functional/reliability/check_captured_output.py`."""
 
 from __future__ import annotations
 
 import re
-
-import pytest
 
 from ansible_fixtures import CAPTURED
 from reliability_helpers import KNOWN_SECRETS
@@ -20,7 +18,6 @@ MARKERS = [re.escape(secret) for secret in KNOWN_SECRETS] + [r"Bearer [A-Za-z0-9
 PATTERN = re.compile("|".join(MARKERS))
 
 
-@pytest.mark.captured_output
 def test_no_secret_in_any_captured_output():
     files = sorted(CAPTURED.glob("*.log")) if CAPTURED.is_dir() else []
     # An empty capture would make this check pass vacuously: `make test-functional` runs the suite first.

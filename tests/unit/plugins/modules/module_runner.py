@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a module's main() in-process with given arguments, its client replaced by a fake, and return its result."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, NoReturn
+
+import pytest
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
+
+CONNECTION = {"url": "https://insight.test", "client_id": "alice-id", "secret": "alice-secret"}
+
+
+class ModuleExit(Exception):
+    """What exit_json or fail_json would have printed."""
+
+    def __init__(self, result: Dict[str, Any]) -> None:
+        super().__init__(result.get("msg", ""))
+        self.result = result
+
+
+def run_main(monkeypatch: pytest.MonkeyPatch, main: Callable[[], None], args: Dict[str, Any], client: Any,
+             check_mode: bool = False, diff: bool = False, connection: bool = True) -> Dict[str, Any]:
+    """The module's result; `failed` is True when it ended through fail_json (argument errors included)."""
+    for name in ("INSIGHT_URL", "INSIGHT_CLIENT_ID", "INSIGHT_SECRET", "INSIGHT_TOKEN", "INSIGHT_AUTH_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+    def exit_json(self: AnsibleModule, **result: Any) -> NoReturn:
+        raise ModuleExit(dict(result, failed=False))
+
+    def fail_json(self: AnsibleModule, msg: str, **result: Any) -> NoReturn:
+        raise ModuleExit(dict(result, msg=msg, failed=True))
+
+    monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
+    monkeypatch.setattr(InsightModule, "client", property(lambda self: client))
+    given = dict(CONNECTION if connection else {}, **args)
+    given.update(_ansible_check_mode=check_mode, _ansible_diff=diff)
+    with patch_module_args(given), pytest.raises(ModuleExit) as info:
+        main()
+    return info.value.result
