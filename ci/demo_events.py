@@ -7,6 +7,7 @@ INSIGHT_* variables for the connection, and prints one line per event until SECO
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import runpy
 import sys
@@ -31,10 +32,8 @@ async def run(seconds: float) -> int:
     plugin = runpy.run_path(os.path.join(sys.argv[1], *SOURCE))
     queue = PrintQueue()
     args = {"interval": 1, "emit_existing": True, "queued_for": "4m"}
-    try:
+    with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(plugin["main"](queue, args), timeout=seconds)
-    except asyncio.TimeoutError:
-        pass
     return queue.count
 
 

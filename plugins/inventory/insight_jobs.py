@@ -148,7 +148,7 @@ cache_timeout: 300
 #         id: "{{ insight_id }}"
 """
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
@@ -229,8 +229,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- building the inventory ---------------------------------------------------------------------------------
 
-    def _populate(self, raw_jobs: List[Mapping[str, Any]], job_filter: JobFilter, prefix: str, from_cache: bool) -> None:
+    def _populate(self, raw_jobs: Sequence[Mapping[str, Any]], job_filter: JobFilter, prefix: str, from_cache: bool) -> None:
         inventory = self.inventory
+        if inventory is None:  # parse() of the base class sets it before this runs
+            raise AnsibleParserError("insight_jobs: no inventory to add the jobs to")
         inventory.add_group(ALL_JOBS_GROUP)
         status_groups = {}
         for status in STATUSES:
@@ -272,7 +274,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             name = namer.name(job) or job.get("id")
             if safe and name:
                 name = safe_host_name(name) or job.get("id")
-            if not name:
+            if not isinstance(name, str) or not name:
                 if strict:
                     raise AnsibleParserError("a job without an id and no host name from hostnames: %r" % (job,))
                 continue
@@ -281,11 +283,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if strict:
                     raise AnsibleParserError("hostnames: two jobs are both named %r; add id to the names" % name)
             seen_names.add(name)
-            name = inventory.add_host(name, group=ALL_JOBS_GROUP)
-            status = job.get("status")
-            if status in status_groups:
-                inventory.add_child(status_groups[status], name)
+            name = inventory.add_host(name, group=ALL_JOBS_GROUP) or name
+            job_status = job.get("status")
+            if job_status in status_groups:
+                inventory.add_child(status_groups[job_status], name)
             host = inventory.get_host(name)
+            if host is None:
+                raise AnsibleParserError("insight_jobs: the inventory lost the host %r it just added" % name)
             # In bulk and straight onto the host: the inventory's per-variable path would copy and tag every nested
             # value again, which costs more than the rest of the plugin for thousands of jobs. The names are checked
             # (a valid prefix plus snake_case keys) and the values are plain, untrusted JSON data.
@@ -325,7 +329,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return True
 
     def _render_name(self, entry: str, fields: Mapping[str, Any]) -> Any:
-        self.templar.available_variables = fields
+        self.templar.available_variables = dict(fields)
         try:
             if is_template(entry):
                 return self.templar.template(entry)

@@ -95,7 +95,7 @@ class IamToken(TokenSource):
         if not token:
             raise InsightError("the IAM answer has no accessToken", "POST", self._url)
         expiry_ms = answer.get("expiryTimestamp")
-        lifetime = TOKEN_MAX_AGE
+        lifetime = float(TOKEN_MAX_AGE)
         if isinstance(expiry_ms, (int, float)):
             lifetime = max(0.0, expiry_ms / 1000.0 - time.time())
         return str(token), started + lifetime

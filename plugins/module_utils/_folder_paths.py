@@ -10,7 +10,6 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from ._args import check_uuid
 from ._errors import InsightConfigError
 
 NAME_MAX = 255
@@ -59,13 +58,6 @@ def check_name(value: Any, field: str) -> str:
         return value
     raise InsightConfigError("%s: the name %s %s" % (field, show(value), problem))
 
-
-def check_id(value: Any, field: str) -> str:
-    """`value` as a lower-case UUID, or InsightConfigError naming `field` (a missing value is an error too)."""
-    text = check_uuid(value, field)
-    if text is None:
-        raise InsightConfigError("%s: missing; give a UUID" % field)
-    return text
 
 
 class RepoPath:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
-from ._folder_paths import RepoPath, check_id, check_name, diff_view, item_view, parents_first, parse_path, parse_paths, show
+from ._args import check_id
+from ._folder_paths import RepoPath, check_name, diff_view, item_view, parents_first, parse_path, parse_paths, show
 from ._folders import Item, Repository, is_folder, planned_folder
 
 SETTINGS = ("share_status", "owner", "cascade", "name")

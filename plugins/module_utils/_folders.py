@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ._args import check_uuid
+from ._args import check_id, check_uuid
 from ._client_protocol import InsightClientLike
 from ._errors import InsightConfigError, InsightError, InsightHTTPError, InsightTransportError
-from ._folder_paths import RepoPath, check_id, item_view, parse_path
+from ._folder_paths import RepoPath, item_view, parse_path
 
 Item = Dict[str, Any]
 

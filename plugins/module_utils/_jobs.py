@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
-from ._args import check_uuid
+from ._args import check_id
 from ._errors import InsightConfigError, InsightHTTPError, InsightTransportError
 
 STATUSES = ("QUEUED", "EXECUTING", "COMPLETING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED", "DELETING",
@@ -119,7 +119,7 @@ class JobFilter:
         self.app = _as_list(app)
         self.owner = _as_list(owner)
         self.execution_mode = [m.upper() for m in _as_list(execution_mode) or []] or None
-        self.scenario_id = [check_uuid(s, "scenario_id") for s in _as_list(scenario_id) or []] or None
+        self.scenario_id = [check_id(s, "scenario_id") for s in _as_list(scenario_id) or []] or None
         self.created_before = created_before
         self.created_after = created_after
         self.resolved = False
@@ -203,7 +203,7 @@ def _as_list(value: Any) -> Optional[List[str]]:
     return [str(value)]
 
 
-def _upper_set(value: Any, name: str) -> Optional[frozenset]:
+def _upper_set(value: Any, name: str) -> Optional[FrozenSet[str]]:
     items = _as_list(value)
     if items is None:
         return None
@@ -237,7 +237,7 @@ def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False
     for _pass in range(LISTING_PASSES):
         jobs, consistent = read_pass(client, job_filter, include_finished, concurrent)
         if consistent:
-            return list(job_filter.select(jobs))
+            return [dict(job) for job in job_filter.select(jobs)]
     raise InsightTransportError("the job list kept changing while it was read (%d passes, other jobs finishing or "
                                 "leaving the history between pages); nothing was done with a partial list: run it "
                                 "again" % LISTING_PASSES, "GET", "/api/jobs")
@@ -266,7 +266,7 @@ def resolve_apps(client: Any, wanted: Optional[Sequence[str]], option: str = "ap
     if not wanted:
         return None
     apps = list(client.paged("/api/apps"))
-    ids = []
+    ids: List[str] = []
     for item in wanted:
         found = [a for a in apps if item in (a.get("id"), a.get("name"))]
         if not found:

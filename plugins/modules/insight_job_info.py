@@ -170,9 +170,9 @@ count_by_status:
            "CANCELLED": 0, "DELETING": 0, "DELETED": 0, "INACTIVE": 0}
 """
 
-from typing import Any, Dict, List
+from typing import Any, Dict, FrozenSet, List, Set
 
-from ansible_collections.xpress.insight.plugins.module_utils._args import check_uuid
+from ansible_collections.xpress.insight.plugins.module_utils._args import check_id
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError
 from ansible_collections.xpress.insight.plugins.module_utils._job_wait import JobWaiter, WaitTimeout
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
@@ -182,9 +182,9 @@ from ansible_collections.xpress.insight.plugins.module_utils._module import Insi
 MAX_PARALLEL = 32
 
 
-def wait_goal(values: List[str]) -> frozenset:
+def wait_goal(values: List[str]) -> FrozenSet[str]:
     """The statuses `wait_for` names; `finished` stands for every finished status."""
-    goal = set()
+    goal: Set[str] = set()
     for value in values:
         text = str(value).strip().upper()
         if text == "FINISHED":
@@ -222,7 +222,7 @@ def run_module(module: InsightModule) -> Dict[str, Any]:
     if not 1 <= params["parallel"] <= MAX_PARALLEL:
         raise InsightConfigError("parallel: must be between 1 and %d, got %d" % (MAX_PARALLEL, params["parallel"]))
     if params["id"]:
-        jobs = [read_one(module, check_uuid(params["id"], "id"))]
+        jobs = [read_one(module, check_id(params["id"], "id"))]
     else:
         job_filter = JobFilter.from_options(params).resolve(module.client)
         jobs = list_jobs(module.client, job_filter, include_finished=params["include_finished"],

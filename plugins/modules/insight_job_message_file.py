@@ -131,7 +131,7 @@ import os
 import tempfile
 from typing import Any, Dict, Optional
 
-from ansible_collections.xpress.insight.plugins.module_utils._args import check_uuid
+from ansible_collections.xpress.insight.plugins.module_utils._args import check_id
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightError, InsightHTTPError
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
@@ -180,8 +180,8 @@ def download(module: InsightModule, job_id: str, message_id: str, directory: str
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
     params = module.params
-    job_id = check_uuid(params["job_id"], "job_id")
-    message_id = check_uuid(params["message_id"], "message_id")
+    job_id = check_id(params["job_id"], "job_id")
+    message_id = check_id(params["message_id"], "message_id")
     dest = params["dest"]
     if os.path.isdir(dest):
         raise InsightError("dest: %s is a directory; give the path of the file" % dest)

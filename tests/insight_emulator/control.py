@@ -103,7 +103,7 @@ class EmulatorProcess:
         self.ca: Optional[str] = None
         self.users: Dict[str, Dict[str, Any]] = {}
         self.lines: List[str] = []
-        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115  # lives as long as the process
         self._queue: "queue.Queue[Optional[str]]" = queue.Queue()
 
     def _reader(self) -> None:

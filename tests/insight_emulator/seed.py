@@ -206,7 +206,7 @@ class Loader:
         for status, weight in weights.items():
             if status not in JOB_STATUSES:
                 raise SeedError("generate.jobs: unknown status %r" % status)
-            share = int(round(count * weight / total))
+            share = round(count * weight / total)
             slots.extend(((k + 0.5) / max(share, 1), status) for k in range(share))
         slots.sort()
         statuses = [slot[1] for slot in slots][:count]

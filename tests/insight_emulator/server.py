@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import email.utils
 import ipaddress
 import json
@@ -159,10 +160,8 @@ class InsightHandler(BaseHTTPRequestHandler):
     def _drop(self) -> None:
         """Close the connection without (the rest of) an answer, as a crashing proxy would."""
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def _send_response(self, response: Response) -> None:
         body = response.body
@@ -232,7 +231,7 @@ class InsightHandler(BaseHTTPRequestHandler):
             query = dict(parse_qsl(query_string, keep_blank_values=True)) if query_string else {}
             request = Request(store, method, params, query, raw, self._base_url())
             with store.lock:
-                if not (handler is auth.token):
+                if handler is not auth.token:
                     request.user = auth.authenticate(store, self.headers.get("Authorization"))
                     username = request.user.username
                 if handler is None:

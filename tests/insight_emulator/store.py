@@ -205,10 +205,7 @@ class Store:
 
     def visible(self, node: Node, user: User) -> bool:
         """PRIVATE items of another user, and everything below them, do not exist for this user."""
-        for item in self.ancestors(node):
-            if item.share_status == "PRIVATE" and item.owner_id != user.id:
-                return False
-        return True
+        return all(not (item.share_status == "PRIVATE" and item.owner_id != user.id) for item in self.ancestors(node))
 
     def writable(self, node: Node, user: User) -> bool:
         """Write access: a full user, and the item is not READONLY unless the user owns it."""

@@ -97,7 +97,7 @@ def job_view(store: Any, job: Job, redact: bool = False) -> Dict[str, Any]:
                   "url": "/api/admin/execution/workers/" + worker_id}
     duration = None
     if job.finished is not None:
-        duration = int(round((job.finished - (job.started if job.started is not None else job.created)) * 1000))
+        duration = round((job.finished - (job.started if job.started is not None else job.created)) * 1000)
     view = {
         "app": app_ref(app) if app else {"id": job.app_id, "name": None, "objectType": "APP", "url": "/api/apps/" + job.app_id},
         "created": iso(job.created),

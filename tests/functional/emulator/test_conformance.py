@@ -216,7 +216,7 @@ def test_401_and_403_without_an_envelope(api, insight, body, content_type):
 
 def test_message_file_404_forms(api, insight):
     alice = api("alice")
-    finished = [j for j in insight.state()["jobs"] if j["messages"]][0]
+    finished = next(j for j in insight.state()["jobs"] if j["messages"])
     url = "/api/jobs/%s/messages/%s/file" % (finished["id"], MISSING)
     binary = "application/vnd.com.fico.xpress.insight.v2+octet-stream"
     assert_error(alice.get(url, headers={"Accept": binary + ", " + JSON_TYPE}), 404)
@@ -242,7 +242,7 @@ def test_423_409_413_and_406(api, insight):
     assert_error(alice.delete(reports["url"]), 423)
     assert_error(alice.post(alice.lookup("/Logistics")["url"] + "/children",
                             json={"id": alice.lookup("/Logistics/Reports/Weekly")["id"], "objectType": "FOLDER"}), 423)
-    done = [j for j in insight.state()["jobs"] if j["status"] == "COMPLETED"][0]
+    done = next(j for j in insight.state()["jobs"] if j["status"] == "COMPLETED")
     insight.config(cancel_finished="conflict")
     assert_error(alice.delete("/api/jobs/" + done["id"]), 409)
     insight.config(max_body_bytes=100)
@@ -312,7 +312,7 @@ def test_cancelling_an_ended_or_cancelling_job(api, insight, mode, status):
     alice = api("alice")
     jobs = insight.state()["jobs"]
     for wanted in ("COMPLETED", "CANCELLING"):
-        job = [j for j in jobs if j["status"] == wanted and not j["locked"]][0]
+        job = next(j for j in jobs if j["status"] == wanted and not j["locked"])
         answer = alice.delete("/api/jobs/" + job["id"])
         assert answer.status_code == status
         if status == 202:
@@ -345,7 +345,7 @@ def test_job_listing_order_and_history(api, insight):
     insight.config(list_finished=False)
     unfinished = alice.get("/api/jobs", params={"size": 100, "includeFinished": "true"}).json()["content"]
     assert unfinished and all(j["status"] not in ("COMPLETED", "FAILED", "CANCELLED", "DELETED") for j in unfinished)
-    done = [j for j in by_time if j["status"] == "COMPLETED"][0]
+    done = next(j for j in by_time if j["status"] == "COMPLETED")
     assert alice.get(done["url"]).json()["status"] == "COMPLETED"
 
 

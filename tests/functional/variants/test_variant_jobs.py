@@ -106,7 +106,7 @@ def test_missing_message_file_is_one_clear_line(variant, insight, run_playbook, 
     message_id = "6f1d3c52-8b0e-4c1a-9d7e-2a5b4c3d2e99"
     result = run_playbook(play(task("file", module=INFO, ignore=True, id=jid(1),
                                     message_file={"message_id": message_id, "dest": str(tmp_path / "m.bin")})))
-    entry = [e for e in result.results if e["task"] == "file"][0]
+    entry = next(e for e in result.results if e["task"] == "file")
     assert entry["status"] == "failed"
     msg = entry["result"]["msg"]
     assert message_id in msg and "404" in msg and "\n" not in msg and "Traceback" not in msg, msg

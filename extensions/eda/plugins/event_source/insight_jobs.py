@@ -76,8 +76,7 @@ def make_filter(options: Mapping[str, Any]) -> Tuple[Any, Optional[frozenset]]:
 
 def resolve_apps(client: Any, job_filter: Any) -> None:
     """App names become ids once, so a job's app reference matches whether the server names it or not."""
-    if job_filter.app:
-        job_filter.app = _jobs.resolve_apps(client, job_filter.app)
+    job_filter.resolve(client)
 
 
 def list_unfinished(client: Any, job_filter: Any) -> List[Dict[str, Any]]:

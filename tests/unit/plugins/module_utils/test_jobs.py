@@ -52,7 +52,7 @@ def test_parse_moment(value, expected):
 
 
 def test_parse_moment_rejects_garbage_naming_the_option():
-    with pytest.raises(InsightConfigError, match="^older_than: 'yesterday-ish'"):
+    with pytest.raises(InsightConfigError, match=r"^older_than: 'yesterday-ish'"):
         parse_moment("yesterday-ish", "older_than", NOW)
 
 
@@ -75,7 +75,7 @@ def test_filter_combines_every_criterion():
 
 
 def test_filter_rejects_unknown_status():
-    with pytest.raises(InsightConfigError, match="^status: unknown job status BOGUS"):
+    with pytest.raises(InsightConfigError, match=r"^status: unknown job status BOGUS"):
         JobFilter(status=["QUEUED", "bogus"])
 
 
@@ -106,7 +106,7 @@ class Apps:
 def test_filter_resolves_app_names_to_ids_once():
     selected = JobFilter(app=["Logistics", "a2"]).resolve(Apps())
     assert selected.app == ["a1", "a2"]
-    with pytest.raises(InsightConfigError, match="^app: no app named or with id 'Nope'"):
+    with pytest.raises(InsightConfigError, match=r"^app: no app named or with id 'Nope'"):
         JobFilter(app=["Nope"]).resolve(Apps())
 
 
