@@ -144,7 +144,8 @@ class TreeRun:
         return self._owners[node.owner]
 
     def _level(self, container: Optional[Item], path: RepoPath, nodes: List[Node], parent: Optional[Step]) -> None:
-        listing = self.repo.children(container) if container is not None else []
+        # A leaf's children only matter to prune: without it, a converged run lists only folders with declared children.
+        listing = self.repo.children(container) if container is not None and (nodes or self.prune) else []
         by_name = {name_key(item.get("name") or ""): item for item in listing}
         declared = set()
         known = {}
