@@ -109,6 +109,8 @@ class TreeRun:
         self.kept: Dict[Tuple[str, ...], List[Item]] = {}  # undeclared folders left alone, by parent path
         self._owners: Dict[str, Item] = {}
         self._caller: Optional[Item] = None
+        self.top_item: Optional[Item] = None
+        self.top_depth = 0
 
     # -- reading and planning -----------------------------------------------------------------------------------
 
@@ -232,7 +234,8 @@ class TreeRun:
             if step.before is not None:
                 continue
             container = step.container.item if step.container is not None else self.top_item
-            assert container is not None
+            if container is None:
+                raise InsightError("tree: the parent of %s was not created; nothing more was written" % step.path.text)
             created, ours = self.repo.create(container, step.path.names[-1], step.path)
             step.item = created
             if not ours:
@@ -282,21 +285,22 @@ class TreeRun:
             for step in self.deletes:
                 assert step.before is not None
                 lines.append((step.path.names, self._line(step.path, step.before)))
-                for item, depth in self.repo.descendants(step.before):
-                    if is_folder(item):
-                        names = self._below(step.path, item, depth)
-                        lines.append((names, self._line(RepoPath(step.path.app, names), item)))
+                lines.extend(self._subtree_lines(step.path, step.before))
         for names, items in self.kept.items():
             for item in items:
                 lines.append((names + (item["name"],), self._line(RepoPath("", names + (item["name"],)), item)))
         lines.sort(key=lambda entry: entry[0])
         return "".join(line for _names, line in lines)
 
-    def _below(self, top: RepoPath, item: Item, depth: int) -> Tuple[str, ...]:
-        path = item.get("path")
-        if isinstance(path, str) and path.count("/") >= top.depth + depth + 1:
-            return tuple(path.split("/")[2:])
-        return top.names + ("…",) * (depth - 1) + (item.get("name"),)
+    def _subtree_lines(self, path: RepoPath, folder: Item) -> List[Tuple[Tuple[str, ...], str]]:
+        # Listings that prune read already: no call here.
+        out: List[Tuple[Tuple[str, ...], str]] = []
+        for child in self.repo.children(folder):
+            if is_folder(child):
+                sub = path.child(child["name"])
+                out.append((sub.names, self._line(sub, child)))
+                out.extend(self._subtree_lines(sub, child))
+        return out
 
     def _line(self, path: RepoPath, state: Mapping[str, Any]) -> str:
         indent = "  " * (path.depth - self.top_depth - 1)
