@@ -313,7 +313,10 @@ class TreeRun:
         self._level(self.top_item, top_path, self.nodes, None)
         self.deletes.sort(key=lambda s: -s.path.depth)
         self.check_deletions()
-        before_text = self.text(after=False) if diff else ""
+        before_text = ""
+        if diff:
+            readable_owners(self.users)  # one call, so the diff names owners by username
+            before_text = self.text(after=False)
         if not self.check_mode:
             self.act()
         created = [s.path.text for s in self.steps if s.created]
@@ -337,6 +340,15 @@ class TreeRun:
             out["diff"] = {"before": before_text, "after": self.text(after=True),
                            "before_header": top_path.text + " (tree)", "after_header": top_path.text + " (tree)"}
         return out
+
+
+def readable_owners(users: Users) -> None:
+    """Read the user list so owners show as usernames; a user who may not list users sees ids instead."""
+    try:
+        users.listing()
+    except InsightHTTPError as exc:
+        if exc.status not in (403, 404):
+            raise
 
 
 def run_tree(repo: Repository, params: Mapping[str, Any], check_mode: bool, base_url: str,
@@ -364,11 +376,7 @@ def export_tree(repo: Repository, params: Mapping[str, Any], base_url: str) -> D
     else:
         start = repo.app(str(params["app"]), "app")
     users = Users(repo)
-    try:
-        users.listing()
-    except InsightHTTPError as exc:
-        if exc.status not in (403, 404):
-            raise
+    readable_owners(users)
     folders: List[Item] = []
 
     def node(item: Item) -> Dict[str, Any]:
