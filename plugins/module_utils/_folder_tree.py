@@ -182,7 +182,8 @@ class TreeRun:
     def _settle(self, step: Step, known: Mapping[str, Any]) -> None:
         """The folder's state after the run, and which fields a PATCH must change."""
         node = step.node
-        assert node is not None
+        if node is None:
+            raise AssertionError("only declared folders are settled")
         before = step.before
         if before is None:
             current_share, current_owner = NEW_SHARE, None  # the caller; only read when it matters
@@ -228,8 +229,7 @@ class TreeRun:
 
     def act(self) -> None:
         for step in self.deletes:
-            assert step.before is not None
-            self.repo.delete(step.before["id"])
+            self.repo.delete((step.before or {})["id"])
         for step in self.steps:
             if step.before is not None:
                 continue
@@ -249,8 +249,7 @@ class TreeRun:
             if body and step.item is not None:
                 step.after = dict(self.repo.update(step.item["id"], body, False, False), path=step.path.text)
             elif step.item is not None:
-                assert step.after is not None
-                step.after = dict(step.after, id=step.item.get("id"), owner=step.after.get("owner") or step.item.get("owner"))
+                step.after = dict(step.after or {}, id=step.item.get("id"), owner=step.after.get("owner") or step.item.get("owner"))
 
     # -- results --------------------------------------------------------------------------------------------
 
@@ -283,9 +282,9 @@ class TreeRun:
                 lines.append((step.path.names, self._line(step.path, state)))
         if not after:
             for step in self.deletes:
-                assert step.before is not None
-                lines.append((step.path.names, self._line(step.path, step.before)))
-                lines.extend(self._subtree_lines(step.path, step.before))
+                folder = step.before or {}
+                lines.append((step.path.names, self._line(step.path, folder)))
+                lines.extend(self._subtree_lines(step.path, folder))
         for names, items in self.kept.items():
             for item in items:
                 lines.append((names + (item["name"],), self._line(RepoPath("", names + (item["name"],)), item)))

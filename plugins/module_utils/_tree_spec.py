@@ -54,8 +54,8 @@ def _full_node(value: Mapping[str, Any], parent_rel: str) -> Node:
     name = check_name(value.get("name"), where)
     rel = parent_rel + "/" + name if parent_rel else name
     if unknown:
-        raise InsightConfigError("tree (%s): unknown key %s; a node has %s" % (rel, ", ".join(repr(k) for k in unknown),
-                                                                             ", ".join(NODE_KEYS)))
+        keys = ", ".join(repr(k) for k in unknown)
+        raise InsightConfigError("tree (%s): unknown key %s; a node has %s" % (rel, keys, ", ".join(NODE_KEYS)))
     share = value.get("share_status")
     if share is not None and share not in SHARE_STATUSES:
         raise InsightConfigError("tree (%s): share_status %r is not one of %s" % (rel, share, ", ".join(SHARE_STATUSES)))

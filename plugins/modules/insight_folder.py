@@ -97,8 +97,8 @@ options:
       - A list of nodes. Each node is a mapping with C(name), optional C(share_status) (V(PRIVATE), V(READONLY) or
         V(FULLACCESS)), optional C(owner) (a username or a user UUID) and optional C(children) (a list of nodes).
         A node's settings apply to that folder only (see O(inherit)); settings a node leaves out are not compared.
-      - The compact form C({name: children}) (children a mapping of the same form, or null) describes trees without
-        settings; both forms can be mixed. A folder literally named C(name) needs the full form.
+      - The compact form, a mapping of each name to its children (a mapping of the same form, or null), describes
+        trees without settings; both forms can be mixed. A folder literally named C(name) needs the full form.
       - Names compare exactly, case included, as the server compares sibling names. Two siblings with the same name,
         an empty or invalid name, an unknown owner, or a node that is a scenario on the server fail the task before
         any change.

@@ -59,7 +59,7 @@ options:
       - V(tree) also returns RV(tree), the whole subtree under O(path) (or O(id)) in exactly the input format of
         M(xpress.insight.insight_folder)'s O(xpress.insight.insight_folder#module:tree) option, settings included,
         with the named folder as the single top node (for an app, its root folders). Applied with that module below
-        the folder's parent, it changes nothing: export once, keep it in Git, edit, apply.
+        the folder's parent, it changes nothing. Export once, keep it in Git, edit, apply.
       - V(tree) reads the whole subtree and only folders; it does not go with O(recurse), O(depth) or
         O(include_scenarios).
     type: str

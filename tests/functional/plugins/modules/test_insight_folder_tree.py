@@ -9,8 +9,8 @@ from typing import Any, Dict, List
 from folder_helpers import USERS, folder, info, paths, play, route, status, task, writes
 
 PLANNING = [
-    {"name": "Scenarios", "children": [{"name": "2025", "children": [{"name": "Q1"}, {"name": "Q2"}]},
-                                        {"name": "2026"}]},
+    {"name": "Scenarios", "children": [
+        {"name": "2025", "children": [{"name": "Q1"}, {"name": "Q2"}]}, {"name": "2026"}]},
     {"name": "Finance", "share_status": "READONLY", "owner": "bob",
      "children": [{"name": "Budgets"}, {"name": "Forecasts, draft"}]},
     {"Archive": {"2023": None, "2024": {"Old": None}}},  # the compact form, mixed in

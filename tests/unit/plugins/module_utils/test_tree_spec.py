@@ -28,8 +28,8 @@ def test_full_and_compact_forms_mix():
 
 
 def test_a_compact_mapping_at_the_top():
-    assert shape(parse_tree({"A": None, "B": [{"name": "C"}]})) == [("A", None, None, []),
-                                                                     ("B", None, None, [("C", None, None, [])])]
+    assert shape(parse_tree({"A": None, "B": [{"name": "C"}]})) == [
+        ("A", None, None, []), ("B", None, None, [("C", None, None, [])])]
 
 
 def test_inherit_hands_each_missing_setting_down():
