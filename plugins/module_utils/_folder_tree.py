@@ -249,7 +249,7 @@ class TreeRun:
             if body and step.item is not None:
                 step.after = dict(self.repo.update(step.item["id"], body, False, False), path=step.path.text)
             elif step.item is not None:
-                step.after = dict(step.after or {}, id=step.item.get("id"), owner=step.after.get("owner") or step.item.get("owner"))
+                step.after = dict(step.after or {}, id=step.item.get("id"), owner=(step.after or {}).get("owner") or step.item.get("owner"))
 
     # -- results --------------------------------------------------------------------------------------------
 
