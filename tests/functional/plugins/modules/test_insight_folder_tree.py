@@ -251,3 +251,19 @@ def test_tree_bad_input_is_refused_before_any_write(insight, run_playbook):
         assert fragment in result.task(name)["msg"], (name, result.task(name)["msg"])
         assert "\n" not in result.task(name)["msg"]
     assert insight.state() == before
+
+
+def test_lost_answers_and_overload_make_no_duplicates(insight, run_playbook):
+    empty_plant(insight)
+    # The server creates the folder, then the answer is lost (twice), and one create meets a 503 first.
+    insight.faults({"route": "POST /api/folders", "kind": "drop", "when": "after", "count": 2},
+                   {"route": "POST /api/folders", "kind": "status", "status": 503, "count": 1})
+    run = run_playbook(play(task("tree", path="/Plant", tree=PLANNING)))
+    assert run.rc == 0, run
+    assert sorted(run.task("tree")["created"]) == PLANNING_PATHS
+    assert paths(insight, "Plant") == PLANNING_PATHS  # every folder once, no "(1)"
+    assert len([e for e in insight.log() if e.get("fault")]) == 3  # all three faults did fire
+    insight.clear_faults()
+    insight.reset_counters()
+    again = run_playbook(play(task("tree", path="/Plant", tree=PLANNING)))
+    assert status(again, "tree") == "ok" and writes(insight.counters()) == 0
