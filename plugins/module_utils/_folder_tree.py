@@ -249,7 +249,8 @@ class TreeRun:
             if body and step.item is not None:
                 step.after = dict(self.repo.update(step.item["id"], body, False, False), path=step.path.text)
             elif step.item is not None:
-                step.after = dict(step.after or {}, id=step.item.get("id"), owner=(step.after or {}).get("owner") or step.item.get("owner"))
+                planned = step.after or {}
+                step.after = dict(planned, id=step.item.get("id"), owner=planned.get("owner") or step.item.get("owner"))
 
     # -- results --------------------------------------------------------------------------------------------
 

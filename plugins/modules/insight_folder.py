@@ -77,6 +77,7 @@ options:
     description:
       - With O(state=absent), delete folders that hold folders or scenarios. Without it, such a deletion is refused
         with a message that counts what would be lost.
+      - With O(tree) and O(prune=true), also delete undeclared folders that hold scenarios.
     type: bool
     default: false
   dest:
