@@ -8,6 +8,8 @@ Workloads (one emulator process on loopback, state reset through its control API
   2  the converged re-run of the same tree (zero writes expected)
   3  cancel 1,000 QUEUED jobs and wait until all are CANCELLED (job clock running, small cancel delay)
   4  the insight_jobs inventory of 10,000 jobs against a raw paged fetch + a bare ansible-inventory start
+  5  a 1,000-folder tree (10 x 9 x 10) through insight_folder's tree option, in an empty app
+  6  the converged re-run of that tree (zero writes expected)
 Each row is whole processes (interpreter and Ansible start-up included), warm-up runs first, then the median of
 the timed runs. An empty playbook and a one-task playbook give Ansible's own share. See bench/README.md.
 """
@@ -31,11 +33,12 @@ import cancel_workloads  # pylint: disable=wrong-import-position
 import folder_workloads  # pylint: disable=wrong-import-position
 import inventory_workload  # pylint: disable=wrong-import-position
 import report  # pylint: disable=wrong-import-position
+import tree_workloads  # pylint: disable=wrong-import-position
 from harness import BENCH, Bench, Row  # pylint: disable=wrong-import-position
 from insight_emulator.control import EmulatorProcess  # pylint: disable=wrong-import-position
 
 SMOKE = {"reps": 1, "warmup": 0, "uri_reps": 1, "tree": "2x2x2", "cancel_jobs": 10, "inventory_jobs": 100,
-         "emulator_seconds": 0.5}
+         "emulator_seconds": 0.5, "big_tree": "2x2x3"}
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -45,10 +48,12 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--uri-reps", type=int, default=1,
                         help="timed runs of the uri-loop rows, which take minutes (default 1, no warm-up; 0 skips them)")
     parser.add_argument("--tree", default="4x3x7", help="folders per level, depth 3 (default 4x3x7 = 100 folders)")
+    parser.add_argument("--big-tree", default="10x9x10",
+                        help="folders per level of workloads 5-6, depth 3 (default 10x9x10 = 1,000 folders)")
     parser.add_argument("--cancel-jobs", type=int, default=1000)
     parser.add_argument("--cancel-delay", type=float, default=0.2, help="job-clock seconds from CANCELLING to CANCELLED")
     parser.add_argument("--inventory-jobs", type=int, default=10000)
-    parser.add_argument("--only", default="1,2,3,4", help="workloads to run, e.g. 1,2")
+    parser.add_argument("--only", default="1,2,3,4,5,6", help="workloads to run, e.g. 1,2")
     parser.add_argument("--emulator-seconds", type=float, default=3.0, help="length of the emulator's own bench (0: skip)")
     parser.add_argument("--json", help="also write the rows and checks to this file")
     parser.add_argument("--markdown", help="also write the table and checks as Markdown to this file")
@@ -57,10 +62,11 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     if args.smoke:
         for key, value in SMOKE.items():
             setattr(args, key, value)
-    shape = [int(n) for n in args.tree.lower().split("x")]
-    if len(shape) != 3 or min(shape) < 1:
-        parser.error("--tree: three positive numbers, like 4x3x7")
-    args.shape = shape
+    for option in ("tree", "big_tree"):
+        shape = [int(n) for n in getattr(args, option).lower().split("x")]
+        if len(shape) != 3 or min(shape) < 1:
+            parser.error("--%s: three positive numbers, like 4x3x7" % option.replace("_", "-"))
+        setattr(args, "big_shape" if option == "big_tree" else "shape", shape)
     args.workloads = sorted({int(n) for n in args.only.split(",") if n.strip()})
     return args
 
@@ -111,6 +117,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             rows += cancel_workloads.run(bench, args.cancel_jobs, args.cancel_delay, args.uri_reps)
         if 4 in args.workloads:
             rows += inventory_workload.run(bench, args.inventory_jobs)
+        if {5, 6} & set(args.workloads):
+            rows += tree_workloads.run(bench, args.big_shape, args.workloads)
     figure = emulator_figure(args.emulator_seconds)
     info["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
 

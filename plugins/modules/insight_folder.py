@@ -43,6 +43,7 @@ options:
         C(/), be V(.) or V(..), or end with a backslash (which would read as an escaped C(/)). These rules are checked
         before any call to the server, for O(path), O(name) and O(dest) alike.
       - Mutually exclusive with O(id).
+      - With O(tree), the one parent folder the tree lies in, or V(/AppName) for the app root.
     type: raw
   id:
     description:
@@ -87,6 +88,7 @@ options:
     description:
       - With O(state=absent), delete folders that hold folders or scenarios. Without it, such a deletion is refused
         with a message that counts what would be lost.
+      - With O(tree) and O(prune=true), also delete undeclared folders that hold scenarios.
     type: bool
     default: false
   dest:
@@ -99,6 +101,42 @@ options:
     description:
       - With O(state=moved), the UUID of the new parent folder, or of the app to move the folder to its root.
     type: str
+  tree:
+    description:
+      - A folder tree as one declared state, below the parent given by O(path) (a folder, or V(/AppName) for the
+        app root) or O(id). The tree lists what the parent holds; existing folders are matched by name, missing
+        ones are created, parents first.
+      - A list of nodes. Each node is a mapping with C(name), optional C(share_status) (V(PRIVATE), V(READONLY) or
+        V(FULLACCESS)), optional C(owner) (a username or a user UUID) and optional C(children) (a list of nodes).
+        A node's settings apply to that folder only (see O(inherit)); settings a node leaves out are not compared.
+      - The compact form, a mapping of each name to its children (a mapping of the same form, or null), describes
+        trees without settings; both forms can be mixed. A folder literally named C(name) needs the full form.
+      - Names compare exactly, case included, as the server compares sibling names. Two siblings with the same name,
+        an empty or invalid name, an unknown owner, or a node that is a scenario on the server fail the task before
+        any change.
+      - Everything is read first (one listing per existing folder) and planned; check mode returns exactly that
+        plan, and diff mode shows the tree before and after as indented text. A converged tree makes no write.
+      - Mutually exclusive with O(name), O(share_status), O(owner), O(cascade), O(dest) and O(dest_id); O(state)
+        must be V(present).
+    type: raw
+  prune:
+    description:
+      - With O(tree), delete the folders below the parent that the tree does not name, deepest first, with
+        everything in them. A folder that holds scenarios (at any depth) is only deleted with O(force=true).
+    type: bool
+    default: false
+  max_deletions:
+    description:
+      - With O(prune=true), the most folders the task may delete, every deleted subfolder counted. A plan that
+        deletes more fails before any change. V(0) lifts the limit.
+    type: int
+    default: 10
+  inherit:
+    description:
+      - With O(tree), each setting (C(share_status), C(owner)) a node leaves out is taken from its nearest ancestor
+        in the tree that gives it.
+    type: bool
+    default: false
 notes:
   - Folders cannot be moved across apps, nor into themselves or their own subfolders.
   - Folders marked V(PRIVATE) by another user do not exist for the calling user; the server answers as if they did not.
@@ -140,6 +178,29 @@ EXAMPLES = r"""
     share_status: PRIVATE
     owner: alice
     cascade: true
+
+- name: Make an app's folders match a declared tree, deleting folders that left it (at most 10)
+  xpress.insight.insight_folder:
+    path: /Planning
+    prune: true
+    tree:
+      - name: Scenarios
+        children:
+          - name: "2025"
+          - name: "2026"
+      - name: Finance
+        share_status: READONLY
+        owner: bob
+        children: [{name: Budgets}, {name: Forecasts}]
+  register: planning
+
+- name: The same tree in the compact form, settings handed down from Finance
+  xpress.insight.insight_folder:
+    path: /Planning
+    inherit: true
+    tree:
+      Scenarios: {"2025": null, "2026": null}
+      Finance: {Budgets: null, Forecasts: null}
 
 - name: Rename a folder known by its id
   xpress.insight.insight_folder:
@@ -292,21 +353,59 @@ deleted:
       be, in check mode), shallow paths first; a named folder that went with a named parent is listed too.
     - The folders and scenarios below a deleted folder go with it on the server but are not listed. To see them
       first, use M(xpress.insight.insight_folder_info) with O(xpress.insight.insight_folder_info#module:recurse=true).
+    - With O(tree) and O(prune=true), the undeclared folders deleted; their subfolders went with them (counted in
+      RV(counts.deleted)).
   returned: always
   type: list
   elements: str
+tree:
+  description:
+    - With O(tree), the resulting tree (planned in check mode) in the input's nested format, every node with its
+      C(name), C(share_status), C(owner) (username when the task read the user list, else the user's UUID) and
+      C(children) (left out when empty).
+  returned: when O(tree) is given
+  type: list
+  elements: dict
+  sample: [{name: Finance, share_status: READONLY, owner: bob, children: [{name: Budgets, share_status: READONLY, owner: bob}]}]
+counts:
+  description: With O(tree), how many folders were created, updated, deleted (subfolders included) and left unchanged.
+  returned: when O(tree) is given
+  type: dict
+  contains:
+    created:
+      description: Folders created.
+      type: int
+    updated:
+      description: Existing folders whose share status or owner changed.
+      type: int
+    deleted:
+      description: Folders deleted by O(prune), every subfolder counted.
+      type: int
+    unchanged:
+      description: Folders of the tree that already matched.
+      type: int
+  sample: {created: 2, updated: 1, deleted: 0, unchanged: 12}
+changes:
+  description: With O(tree), for each updated folder (by repository path), the fields changed, each with C(before) and C(after).
+  returned: when O(tree) is given
+  type: dict
+  sample: {/Planning/Finance: {share_status: {before: FULLACCESS, after: READONLY}}}
 """
 
 from typing import Any, Dict
 
 from ansible_collections.xpress.insight.plugins.module_utils._folder_paths import SHARE_STATUSES
 from ansible_collections.xpress.insight.plugins.module_utils._folder_states import run_folder
+from ansible_collections.xpress.insight.plugins.module_utils._folder_tree import check_tree_options, run_tree
 from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
     client = module.client
+    check_tree_options(module.params)
+    if module.params.get("tree") is not None:
+        return run_tree(Repository(client, module.warn), module.params, module.check_mode, client.base_url, module._diff)
     return run_folder(Repository(client, module.warn), module.params, module.check_mode, client.base_url, module._diff)
 
 
@@ -323,6 +422,10 @@ def main() -> None:
             force=dict(type="bool", default=False),
             dest=dict(type="str"),
             dest_id=dict(type="str"),
+            tree=dict(type="raw"),
+            prune=dict(type="bool", default=False),
+            max_deletions=dict(type="int", default=10),
+            inherit=dict(type="bool", default=False),
         ),
         mutually_exclusive=[("path", "id"), ("dest", "dest_id")],
         required_one_of=[("path", "id")],

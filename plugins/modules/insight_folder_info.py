@@ -55,6 +55,18 @@ options:
         at every level read with it).
     type: bool
     default: false
+  format:
+    description:
+      - V(list) returns RV(folders) (and RV(scenarios)) as flat lists.
+      - V(tree) also returns RV(tree), the whole subtree under O(path) (or O(id)) in exactly the input format of
+        M(xpress.insight.insight_folder)'s O(xpress.insight.insight_folder#module:tree) option, settings included,
+        with the named folder as the single top node (for an app, its root folders). Applied with that module below
+        the folder's parent, it changes nothing. Export once, keep it in Git, edit, apply.
+      - V(tree) reads the whole subtree and only folders; it does not go with O(recurse), O(depth) or
+        O(include_scenarios).
+    type: str
+    choices: [list, tree]
+    default: list
 seealso:
   - module: xpress.insight.insight_folder
 """
@@ -78,6 +90,18 @@ EXAMPLES = r"""
 - name: Show the paths
   ansible.builtin.debug:
     msg: "{{ tree.folders | map(attribute='path') | list }}"
+
+- name: Export a folder tree in the format insight_folder's tree option takes
+  xpress.insight.insight_folder_info:
+    path: /Logistics/Reports
+    format: tree
+  register: exported
+
+- name: Keep it in Git
+  ansible.builtin.copy:
+    content: "{{ {'reports_tree': exported.tree} | to_nice_yaml }}"
+    dest: folder_trees/reports.yml
+    mode: "0644"
 
 - name: List the scenarios of a folder and of its subfolders
   xpress.insight.insight_folder_info:
@@ -125,6 +149,15 @@ folders:
     url:
       description: The folder's API URL.
       type: str
+tree:
+  description:
+    - With O(format=tree), the subtree as a list of nodes (C(name), C(share_status), C(owner), C(children)), the named
+      folder as the single node (for an app, one node per root folder); empty when the folder does not exist.
+    - C(owner) is the username when this user may list users, else the user's UUID; C(children) is left out when empty.
+  returned: when O(format=tree)
+  type: list
+  elements: dict
+  sample: [{name: Reports, share_status: FULLACCESS, owner: alice, children: [{name: Weekly, share_status: FULLACCESS, owner: alice}]}]
 scenarios:
   description: The scenarios in the folders read, with the same keys as RV(folders).
   returned: when O(include_scenarios=true)
@@ -143,12 +176,15 @@ scenarios:
 
 from typing import Any, Dict
 
+from ansible_collections.xpress.insight.plugins.module_utils._folder_tree import export_tree
 from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository, folder_info
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
     client = module.client
+    if module.params["format"] == "tree":
+        return export_tree(Repository(client, module.warn), module.params, client.base_url)
     return folder_info(Repository(client, module.warn), module.params, client.base_url)
 
 
@@ -161,6 +197,7 @@ def main() -> None:
             recurse=dict(type="bool", default=False),
             depth=dict(type="int"),
             include_scenarios=dict(type="bool", default=False),
+            format=dict(type="str", default="list", choices=["list", "tree"]),
         ),
         mutually_exclusive=[("path", "id", "app")],
         required_one_of=[("path", "id", "app")],

@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 CAPTURED = ROOT / "tests" / "output" / "captured"
 PLAYBOOK_VARIANTS = ["xpress.insight playbook", "uri-loop playbook", "raw requests script"]
+TREE_VARIANTS = ["xpress.insight tree playbook", "raw requests script"]
 EXPECTED = (
     [("0 Ansible alone", "empty playbook"), ("0 Ansible alone", "one ping task playbook"),
      ("0 Ansible alone", "one debug task playbook")]
@@ -20,6 +21,8 @@ EXPECTED = (
     + [("3 cancel 10 jobs", v) for v in PLAYBOOK_VARIANTS]
     + [("4 inventory 100 jobs", v) for v in ["plugin ansible-inventory --list", "raw paged fetch", "bare ansible-inventory --list",
                                              "replayed from a file (ansible-core floor)"]]
+    + [("5 tree option 18 folders", v) for v in TREE_VARIANTS]
+    + [("6 tree option converged", v) for v in TREE_VARIANTS]
 )
 
 
@@ -52,6 +55,15 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
         cancel = rows[("3 cancel 10 jobs", variant)]
         assert cancel["writes"] == "10"
     assert rows[("2 tree converged", "xpress.insight playbook")]["requests"] == "9"
+    # The tree option (2x2x3 in the smoke run): one POST per folder, and the converged run makes the minimal calls.
+    for variant in TREE_VARIANTS:
+        made = rows[("5 tree option 18 folders", variant)]
+        assert made["writes"] == "18" and int(made["requests"]) >= int(made["minimal"]) == 21
+        converged = rows[("6 tree option converged", variant)]
+        assert converged["writes"] == "0" and int(converged["requests"]) >= int(converged["minimal"]) == 9
+    assert rows[("5 tree option 18 folders", "xpress.insight tree playbook")]["requests"] == "21"
+    assert rows[("6 tree option converged", "xpress.insight tree playbook")]["requests"] == "9"
+    assert {"workload": "6", "target": "xpress.insight writes == 0", "value": 0, "met": True} in data["checks"]
     assert {"workload": "2", "target": "xpress.insight writes == 0", "value": 0, "met": True} in data["checks"]
     # Ansible-only rows talk to nobody; the inventory row reads every job in a few pages.
     assert rows[("0 Ansible alone", "empty playbook")]["requests"] == "0"
@@ -60,6 +72,6 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
     assert rows[("4 inventory 100 jobs", "replayed from a file (ansible-core floor)")]["requests"] == "0"
     # Every speed and memory target carries the floor measured in the same run, so a miss says whether it is ours.
     floors = [c for c in data["checks"] if "<=" in c["target"] or ">=" in c["target"]]
-    assert len(floors) == 8 and all(isinstance(c["floor"], float) and isinstance(c["reachable"], bool) for c in floors)
+    assert len(floors) == 10 and all(isinstance(c["floor"], float) and isinstance(c["reachable"], bool) for c in floors)
     assert data["machine"]["cores"] >= 1 and data["machine"]["ansible_core"]
     assert "| workload | variant |" in markdown.read_text(encoding="utf-8")

@@ -26,37 +26,44 @@ def created(job: Dict[str, Any]) -> datetime.datetime:
     return datetime.datetime.strptime(job["created"].replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
 
 
+def _tree_paths(parent: str, nodes: List[Dict[str, Any]], inherited: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+    """Every folder the description names, with the settings it wants (inherit on, as the shipped file sets it)."""
+    out: Dict[str, Dict[str, Any]] = {}
+    for node in nodes:
+        wanted = dict(inherited)
+        wanted.update({key: node[key] for key in ("share_status", "owner") if key in node})
+        path = "%s/%s" % (parent, node["name"])
+        out[path] = wanted
+        out.update(_tree_paths(path, node.get("children") or [], wanted))
+    return out
+
+
 def test_provision_folders_builds_the_tree_and_converges(insight, run_playbook):
     # The shipped tree description, unchanged: the test proves the file a user edits works.
     description = yaml.safe_load((PLAYBOOKS / "vars" / "folder_tree.yml").read_text(encoding="utf-8"))
-    app = description["folder_app"]
-    wanted = set()
-    for relative in description["folder_tree"]:
-        parts = relative.strip("/").split("/")
-        wanted.update("/%s/%s" % (app, "/".join(parts[:n])) for n in range(1, len(parts) + 1))
+    assert description["folder_inherit"] is True and description["folder_prune"] is False
+    wanted = _tree_paths(description["folder_parent"], description["folder_tree"], {})
+    task = "Make the folders match the tree"
 
-    preview = run_playbook(PLAYBOOKS / "provision_folders.yml", check=True)
+    preview = run_playbook(PLAYBOOKS / "provision_folders.yml", check=True, diff=True)
     assert preview.rc == 0, preview
-    assert set(preview.task("Create the missing folders of the tree, parents first")["created"]) == wanted
+    assert set(preview.task(task)["created"]) == set(wanted)
     assert writes(insight.counters()) == 0
 
     first = run_playbook(PLAYBOOKS / "provision_folders.yml")
     assert first.rc == 0, first
+    for key in ("created", "counts", "tree", "changes"):
+        assert first.task(task)[key] == preview.task(task)[key], key
     users = {user["username"]: user["id"] for user in insight.state()["users"]}
     folders = {folder["path"]: folder for folder in insight.state()["folders"]}
-    assert wanted <= set(folders)
-    for subtree in description["folder_subtrees"]:
-        top = "/%s/%s" % (app, subtree["path"])
-        below = [path for path in wanted if path == top or path.startswith(top + "/")]
-        assert len(below) > 1
-        for path in below:
-            assert folders[path]["shareStatus"] == subtree["share_status"], path
-            assert folders[path]["owner"]["id"] == users[subtree["owner"]], path
-    locked = {"/%s/%s" % (app, s["path"]) for s in description["folder_subtrees"]}
-    for path in wanted:
-        if not any(path == top or path.startswith(top + "/") for top in locked):
-            assert folders[path]["shareStatus"] == "FULLACCESS", path
-    # The demo's own folders keep their settings.
+    assert set(wanted) <= set(folders)
+    locked = [path for path, settings in wanted.items() if settings]
+    assert len(locked) > 1
+    for path, settings in wanted.items():
+        assert folders[path]["shareStatus"] == settings.get("share_status", "FULLACCESS"), path
+        if "owner" in settings:
+            assert folders[path]["owner"]["id"] == users[settings["owner"]], path
+    # The demo's own folders keep their settings, and nothing undeclared is pruned.
     assert folders["/Logistics/Archive"]["shareStatus"] == "READONLY"
     assert folders["/Logistics/Reports"]["shareStatus"] == "FULLACCESS"
 

@@ -60,6 +60,10 @@ def calls(tmp_path: Path, message_job: str) -> list:
         task("insight_folder_info", "tree", {"path": "/Logistics/Reports", "recurse": True, "include_scenarios": True}),
         task("insight_folder_info", "app", {"app": "Portfolio"}),
         task("insight_folder_info", "missing", {"path": "/Logistics/Nope"}),
+        task("insight_folder", "tree check", {"path": "/Portfolio", "tree": {"Shared": {"New": None}}, "prune": True,
+                                              "force": True}, check_mode=True, diff=True),
+        task("insight_folder", "tree", {"path": "/Portfolio", "tree": [{"name": "Shared", "share_status": "READONLY"}]}),
+        task("insight_folder_info", "format tree", {"path": "/Portfolio/Shared", "format": "tree"}),
     ]
 
 

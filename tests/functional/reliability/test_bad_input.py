@@ -149,6 +149,19 @@ ROWS: List[Row] = [
         path="/Logistics/Scratch", state="moved", dest="/Logistics/.."),
     row("folder rename with a list of paths", FOLDER, "name: renames one folder", path=["/Logistics/Scratch"], name="New"),
     row("folder_info path with a .. segment", FOLDER_INFO, "the folder name '..' is not allowed", path="/Logistics/.."),
+    # insight_folder with tree
+    row("folder tree empty name", FOLDER, "tree (under Area): the name '' is empty", path="/Plant",
+        tree=[{"name": "Area", "children": [{"name": ""}]}]),
+    row("folder tree duplicate siblings", FOLDER, "the name 'Area' is given twice among siblings", path="/Plant",
+        tree=[{"name": "Area"}, {"Area": None}]),
+    row("folder tree unknown owner", FOLDER, "tree (/Plant/Area): owner: there is no user named 'nobody'", path="/Plant",
+        tree=[{"name": "Area", "owner": "nobody"}]),
+    row("folder tree node that is a scenario", FOLDER, "tree (/Ops/Run 1): is a scenario on the server", path="/Ops",
+        tree=[{"name": "Area"}, {"name": "Run 1"}]),
+    row("folder tree prune over max_deletions", FOLDER, "max_deletions: prune would delete 2 folders", path="/Logistics",
+        tree=[{"name": "Scratch"}, {"name": "Area"}], prune=True, force=True, max_deletions=1),
+    row("folder tree prune of scenarios without force", FOLDER, "/Logistics/Reports holds 1 scenario(s)",
+        path="/Logistics", tree=[{"name": "Scratch"}, {"name": "Area"}], prune=True),
 ]
 
 

@@ -1,0 +1,397 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""insight_folder with `tree:`: a folder tree as one declared state. One plan (every read, every check), then the
+writes; check mode returns the plan itself, so it is exactly what the real run does."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from ._args import check_uuid
+from ._errors import InsightConfigError, InsightError, InsightHTTPError
+from ._folder_paths import RepoPath, item_view, parse_path
+from ._folders import Item, Repository, is_folder
+from ._tree_spec import Node, name_key, parse_tree
+
+NEW_SHARE = "FULLACCESS"  # what the server gives a folder it creates (owned by the caller)
+NOT_WITH_TREE = ("name", "dest", "dest_id", "share_status", "owner")
+
+
+class Users:
+    """Owners as the description names them (username or id) and as results show them (username when known)."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self._list: Optional[List[Item]] = None
+        self._by_id: Dict[str, Item] = {}
+
+    def listing(self) -> List[Item]:
+        if self._list is None:
+            self._list = list(self.repo.client.paged("/api/admin/users"))
+            self._by_id.update({u["id"]: u for u in self._list if u.get("id")})
+        return self._list
+
+    def resolve(self, wanted: str, where: str, known_ids: Mapping[str, Any]) -> Item:
+        try:
+            user_id: Optional[str] = check_uuid(wanted, where)
+        except InsightConfigError:
+            user_id = None
+        if user_id:
+            if user_id in self._by_id:
+                return self._by_id[user_id]
+            if user_id in known_ids:
+                return {"id": user_id, "name": known_ids[user_id]}  # it owns a folder here, so it exists
+            user = self.repo.user(user_id, where)
+            self._by_id[user_id] = user
+            return user
+        for user in self.listing():
+            if user.get("username") == wanted:
+                return user
+        raise InsightConfigError("%s: there is no user named %r (give a username or a user id)" % (where, wanted))
+
+    def label(self, owner: Optional[Mapping[str, Any]]) -> Optional[str]:
+        if not owner:
+            return None
+        user = self._by_id.get(owner.get("id") or "")
+        return user.get("username") if user and user.get("username") else owner.get("id")
+
+
+class Step:
+    """One folder of the plan: its state before (None: to create) and after (None: to delete)."""
+
+    __slots__ = ("path", "node", "before", "after", "fields", "created", "item", "container", "folders", "scenarios")
+
+    def __init__(self, path: RepoPath, node: Optional[Node], before: Optional[Item]) -> None:
+        self.path = path
+        self.node = node
+        self.before = before
+        self.after: Optional[Item] = None
+        self.fields: Dict[str, Dict[str, Any]] = {}
+        self.created = before is None
+        self.item: Optional[Item] = before  # the server's folder once it exists
+        self.container: Optional["Step"] = None
+        self.folders = 0  # with a delete: the folders it removes, itself included
+        self.scenarios = 0
+
+
+def check_tree_options(params: Mapping[str, Any]) -> None:
+    """Options that only mean something with `tree`, and those that do not go with it."""
+    if params.get("tree") is None:
+        for key in ("prune", "inherit"):
+            if params.get(key):
+                raise InsightConfigError("%s: only used with tree" % key)
+        return
+    if params.get("state", "present") != "present":
+        raise InsightConfigError("tree: describes folders that must exist; use it with state=present, not state=%s"
+                                 % params["state"])
+    given = [key for key in NOT_WITH_TREE if params.get(key) is not None] + (["cascade"] if params.get("cascade") else [])
+    if given:
+        raise InsightConfigError("%s: not used with tree; give share_status and owner on the tree's nodes (inherit: "
+                                 "true hands them down)" % ", ".join(given))
+    if params.get("force") and not params.get("prune"):
+        raise InsightConfigError("force: with tree, only used with prune: true")
+    if (params.get("max_deletions") or 0) < 0:
+        raise InsightConfigError("max_deletions: must be 0 (no limit) or more, not %d" % params["max_deletions"])
+
+
+class TreeRun:
+    def __init__(self, repo: Repository, params: Mapping[str, Any], check_mode: bool, base_url: str) -> None:
+        self.repo = repo
+        self.params = params
+        self.check_mode = check_mode
+        self.base_url = base_url
+        self.users = Users(repo)
+        self.nodes = parse_tree(params["tree"], bool(params.get("inherit")))
+        self.prune = bool(params.get("prune"))
+        self.steps: List[Step] = []
+        self.deletes: List[Step] = []
+        self.kept: Dict[Tuple[str, ...], List[Item]] = {}  # undeclared folders left alone, by parent path
+        self._owners: Dict[str, Item] = {}
+        self._caller: Optional[Item] = None
+        self.top_item: Optional[Item] = None
+        self.top_depth = 0
+
+    # -- reading and planning -----------------------------------------------------------------------------------
+
+    def top(self) -> Tuple[Item, RepoPath]:
+        if self.params.get("path") is not None:
+            if not isinstance(self.params["path"], str):
+                raise InsightConfigError("path: with tree, give the one parent folder (or /AppName), not a list")
+            path = parse_path(self.params["path"], "path", allow_app_root=True)
+            app, chain, missing = self.repo.walk(path)
+            if missing < len(path.names):
+                raise InsightError("path: there is no folder %s (or it is not visible to this user); the tree is "
+                                   "applied below an existing folder or app root" % path.text)
+            return (chain[-1] if chain else app), path
+        if self.params.get("id") is None:
+            raise InsightConfigError("path or id: with tree, give the parent folder (or /AppName) the tree lies in")
+        folder_id = check_uuid(self.params["id"], "id")
+        folder = self.repo.folder(folder_id)
+        if folder is None:
+            raise InsightError("id: there is no folder %s (or it is not visible to this user)" % folder_id)
+        return folder, parse_path(folder.get("path") or "", "id")
+
+    def caller(self) -> Item:
+        if self._caller is None:
+            user = self.repo.current_user()
+            self._caller = {"id": user.get("id"), "name": user.get("name"), "objectType": "USER"}
+        return self._caller
+
+    def owner(self, node: Node, path: RepoPath, known: Mapping[str, Any]) -> Optional[Item]:
+        if node.owner is None:
+            return None
+        if node.owner not in self._owners:
+            self._owners[node.owner] = self.users.resolve(node.owner, "tree (%s): owner" % path.text, known)
+        return self._owners[node.owner]
+
+    def _level(self, container: Optional[Item], path: RepoPath, nodes: List[Node], parent: Optional[Step]) -> None:
+        # A leaf's children only matter to prune: without it, a converged run lists only folders with declared children.
+        listing = self.repo.children(container) if container is not None and (nodes or self.prune) else []
+        by_name = {name_key(item.get("name") or ""): item for item in listing}
+        declared = set()
+        known = {}
+        for item in listing:
+            owner = item.get("owner") or {}
+            if owner.get("id"):
+                known[owner["id"]] = owner.get("name")
+        for node in nodes:
+            key = name_key(node.name)
+            declared.add(key)
+            here = path.child(node.name)
+            existing = by_name.get(key)
+            if existing is not None and not is_folder(existing):
+                raise InsightError("tree (%s): is a scenario on the server, not a folder; rename one of them. Nothing "
+                                   "was changed" % here.text)
+            step = Step(here, node, existing)
+            step.container = parent
+            self.steps.append(step)
+            self._settle(step, known)
+            self._level(existing, here, node.children, step)
+        undeclared = [item for item in listing if name_key(item.get("name") or "") not in declared and is_folder(item)]
+        if self.prune and container is not None:
+            for item in undeclared:
+                step = Step(path.child(item["name"]), None, item)
+                below = self.repo.descendants(item)
+                step.folders = 1 + sum(1 for sub, _depth in below if is_folder(sub))
+                step.scenarios = sum(1 for sub, _depth in below if not is_folder(sub))
+                self.deletes.append(step)
+        elif undeclared:
+            self.kept[path.names] = undeclared
+
+    def _settle(self, step: Step, known: Mapping[str, Any]) -> None:
+        """The folder's state after the run, and which fields a PATCH must change."""
+        node = step.node
+        if node is None:
+            raise AssertionError("only declared folders are settled")
+        before = step.before
+        if before is None:
+            current_share, current_owner = NEW_SHARE, None  # the caller; only read when it matters
+        else:
+            current_share, current_owner = before.get("shareStatus"), before.get("owner") or {}
+        owner = self.owner(node, step.path, known)
+        after_share = node.share_status or current_share
+        if owner is not None:
+            after_owner: Dict[str, Any] = {"id": owner["id"], "name": owner.get("name"), "objectType": "USER"}
+        elif node.share_status == "PRIVATE" and current_share != "PRIVATE":
+            after_owner = dict(self.caller())  # the server makes the caller the owner of a folder made PRIVATE
+        else:
+            # A new folder belongs to the caller: shown from the create's answer, or asked once in check mode.
+            after_owner = dict(current_owner) if current_owner is not None else {}
+        if after_share != current_share:
+            step.fields["share_status"] = {"before": current_share, "after": after_share}
+        if owner is not None:
+            now = (current_owner or {}).get("id") if current_owner is not None else self.caller()["id"]
+            if now != owner["id"]:
+                step.fields["owner"] = {"before": self.users.label(current_owner or self.caller()),
+                                        "after": self.users.label(after_owner) or owner["id"]}
+        step.after = dict(before or {}, name=node.name, shareStatus=after_share, owner=after_owner,
+                          path=step.path.text)
+
+    def check_deletions(self) -> None:
+        total = sum(s.folders for s in self.deletes)
+        limit = self.params.get("max_deletions")
+        if limit is None:
+            limit = 10
+        if limit and total > limit:
+            raise InsightError("max_deletions: prune would delete %d folders (%s), more than max_deletions=%d; raise "
+                               "it (0 lifts the limit) if that is meant. Nothing was changed"
+                               % (total, ", ".join(s.path.text for s in self.deletes[:5])
+                                  + (", ..." if len(self.deletes) > 5 else ""), limit))
+        if not self.params.get("force"):
+            holding = [s for s in self.deletes if s.scenarios]
+            if holding:
+                raise InsightError("prune: %s holds %d scenario(s) (counting everything below it) that deleting it "
+                                   "would remove; set force: true to delete it anyway. Nothing was changed"
+                                   % (holding[0].path.text, holding[0].scenarios))
+
+    # -- acting ---------------------------------------------------------------------------------------------
+
+    def act(self) -> None:
+        for step in self.deletes:
+            self.repo.delete((step.before or {})["id"])
+        for step in self.steps:
+            if step.before is not None:
+                continue
+            container = step.container.item if step.container is not None else self.top_item
+            if container is None:
+                raise InsightError("tree: the parent of %s was not created; nothing more was written" % step.path.text)
+            created, ours = self.repo.create(container, step.path.names[-1], step.path)
+            step.item = created
+            if not ours:
+                step.created = False  # another writer made it meanwhile; it is used as it is
+        for step in sorted(self.steps, key=lambda s: -s.path.depth):
+            body: Dict[str, Any] = {}
+            if "share_status" in step.fields:
+                body["shareStatus"] = step.fields["share_status"]["after"]
+            if "owner" in step.fields:
+                body["owner"] = {"id": step.after["owner"]["id"], "objectType": "USER"}
+            if body and step.item is not None:
+                step.after = dict(self.repo.update(step.item["id"], body, False, False), path=step.path.text)
+            elif step.item is not None:
+                planned = step.after or {}
+                step.after = dict(planned, id=step.item.get("id"), owner=planned.get("owner") or step.item.get("owner"))
+
+    # -- results --------------------------------------------------------------------------------------------
+
+    def owner_of(self, state: Mapping[str, Any]) -> Optional[str]:
+        return self.users.label(state.get("owner") or self.caller())
+
+    def node_view(self, step: Step, children: List[Dict[str, Any]]) -> Dict[str, Any]:
+        after = step.after or {}
+        out: Dict[str, Any] = {"name": step.path.names[-1], "share_status": after.get("shareStatus"),
+                               "owner": self.owner_of(after)}
+        if children:
+            out["children"] = children
+        return out
+
+    def tree_view(self) -> List[Dict[str, Any]]:
+        by_parent: Dict[Optional[int], List[Step]] = {}
+        for step in self.steps:
+            by_parent.setdefault(id(step.container) if step.container else None, []).append(step)
+
+        def build(parent: Optional[int]) -> List[Dict[str, Any]]:
+            return [self.node_view(s, build(id(s))) for s in by_parent.get(parent, [])]
+        return build(None)
+
+    def text(self, after: bool) -> str:
+        """The tree as indented lines, settings beside each name; undeclared folders kept as they are."""
+        lines: List[Tuple[Tuple[str, ...], str]] = []
+        for step in self.steps:
+            state = step.after if after else step.before
+            if state is not None:
+                lines.append((step.path.names, self._line(step.path, state)))
+        if not after:
+            for step in self.deletes:
+                folder = step.before or {}
+                lines.append((step.path.names, self._line(step.path, folder)))
+                lines.extend(self._subtree_lines(step.path, folder))
+        for names, items in self.kept.items():
+            for item in items:
+                lines.append((names + (item["name"],), self._line(RepoPath("", names + (item["name"],)), item)))
+        lines.sort(key=lambda entry: entry[0])
+        return "".join(line for _names, line in lines)
+
+    def _subtree_lines(self, path: RepoPath, folder: Item) -> List[Tuple[Tuple[str, ...], str]]:
+        # Listings that prune read already: no call here.
+        out: List[Tuple[Tuple[str, ...], str]] = []
+        for child in self.repo.children(folder):
+            if is_folder(child):
+                sub = path.child(child["name"])
+                out.append((sub.names, self._line(sub, child)))
+                out.extend(self._subtree_lines(sub, child))
+        return out
+
+    def _line(self, path: RepoPath, state: Mapping[str, Any]) -> str:
+        indent = "  " * (path.depth - self.top_depth - 1)
+        return "%s%s  [%s, %s]\n" % (indent, path.names[-1], state.get("shareStatus"),
+                                     self.owner_of(state))
+
+    def run(self, diff: bool) -> Dict[str, Any]:
+        self.top_item, top_path = self.top()
+        self.top_depth = top_path.depth
+        self._level(self.top_item, top_path, self.nodes, None)
+        self.deletes.sort(key=lambda s: -s.path.depth)
+        self.check_deletions()
+        before_text = ""
+        if diff:
+            readable_owners(self.users)  # one call, so the diff names owners by username
+            before_text = self.text(after=False)
+        if not self.check_mode:
+            self.act()
+        created = [s.path.text for s in self.steps if s.created]
+        updated = [s for s in self.steps if s.fields and s.path.text not in created]
+        deleted: List[str] = []
+        for step in sorted(self.deletes, key=lambda s: s.path.names):
+            deleted.append(step.path.text)
+        unchanged = len(self.steps) - len(created) - len(updated)
+        out: Dict[str, Any] = {
+            "changed": bool(created or updated or deleted),
+            "created": sorted(created, key=lambda p: p.count("/")),
+            "updated": [s.path.text for s in updated],
+            "deleted": deleted,
+            "changes": {s.path.text: s.fields for s in updated},
+            "counts": {"created": len(created), "updated": len(updated),
+                       "deleted": sum(s.folders for s in self.deletes), "unchanged": unchanged},
+            "tree": self.tree_view(),
+            "moved": [],
+        }
+        if diff:
+            out["diff"] = {"before": before_text, "after": self.text(after=True),
+                           "before_header": top_path.text + " (tree)", "after_header": top_path.text + " (tree)"}
+        return out
+
+
+def readable_owners(users: Users) -> None:
+    """Read the user list so owners show as usernames; a user who may not list users sees ids instead."""
+    try:
+        users.listing()
+    except InsightHTTPError as exc:
+        if exc.status not in (403, 404):
+            raise
+
+
+def run_tree(repo: Repository, params: Mapping[str, Any], check_mode: bool, base_url: str,
+             diff: bool) -> Dict[str, Any]:
+    check_tree_options(params)
+    return TreeRun(repo, params, check_mode, base_url).run(diff)
+
+
+# -- export (insight_folder_info format=tree) ---------------------------------------------------------------------
+
+def export_tree(repo: Repository, params: Mapping[str, Any], base_url: str) -> Dict[str, Any]:
+    """The subtree under `path` (or `id`, or `app`) in the input format of `tree:`, every setting given, owners by
+    username when this user may list users (else by id), so applying it below the folder's parent changes nothing."""
+    if params.get("include_scenarios") or params.get("recurse") or params.get("depth") is not None:
+        raise InsightConfigError("format: tree always reads the whole subtree and only folders; leave out recurse, "
+                                 "depth and include_scenarios")
+    start: Optional[Item] = None
+    if params.get("path") is not None:
+        path = parse_path(params["path"], "path", allow_app_root=True)
+        app, chain, missing = repo.walk(path)
+        if missing == len(path.names):
+            start = chain[-1] if chain else app
+    elif params.get("id") is not None:
+        start = repo.folder(check_uuid(params["id"], "id"))
+    else:
+        start = repo.app(str(params["app"]), "app")
+    users = Users(repo)
+    readable_owners(users)
+    folders: List[Item] = []
+
+    def node(item: Item) -> Dict[str, Any]:
+        folders.append(item)
+        out: Dict[str, Any] = {"name": item.get("name"), "share_status": item.get("shareStatus"),
+                               "owner": users.label(item.get("owner"))}
+        children = [node(child) for child in repo.children(item) if is_folder(child)]
+        if children:
+            out["children"] = children
+        return out
+
+    tree: List[Dict[str, Any]] = []
+    if start is not None:
+        if start.get("objectType") == "APP":
+            tree = [node(child) for child in repo.children(start) if is_folder(child)]
+        else:
+            tree = [node(start)]
+    return {"changed": False, "tree": tree, "folders": [item_view(f, base_url) for f in folders]}
