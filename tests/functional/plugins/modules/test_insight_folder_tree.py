@@ -200,7 +200,7 @@ def test_export_then_apply_is_a_round_trip(insight, run_playbook):
         {"name": "Line 1", "share_status": "FULLACCESS", "owner": "alice",
          "children": [{"name": "Shift, early", "share_status": "FULLACCESS", "owner": "alice"}]},
         {"name": "Line 2", "share_status": "PRIVATE", "owner": "alice"}]}]
-    assert [f["path"] for f in exported.task("subtree")["folders"]][0] == "/Plant/Lines"
+    assert next(f["path"] for f in exported.task("subtree")["folders"]) == "/Plant/Lines"
     whole = exported.task("app")["tree"]
     assert [n["name"] for n in whole] == ["Lines", "Quality"]
     state = insight.state()
