@@ -22,9 +22,11 @@ def rst_blocks(text: str) -> Iterator[str]:
     lines = text.splitlines()
     for index, line in enumerate(lines):
         if re.match(r"\s*\.\. code-block:: yaml", line):
+            # The block ends at the first line indented no deeper than its directive (which may sit in a list item).
+            directive_indent = len(line) - len(line.lstrip())
             body: List[str] = []
             for following in lines[index + 1:]:
-                if following.strip() and not following.startswith((" ", "\t")):
+                if following.strip() and len(following) - len(following.lstrip()) <= directive_indent:
                     break
                 body.append(following)
             indent = min(len(b) - len(b.lstrip()) for b in body if b.strip())
@@ -44,7 +46,8 @@ def example_plays() -> Iterator[Any]:
             loaded = yaml.safe_load(block)
             if isinstance(loaded, list):
                 for play in loaded:
-                    if isinstance(play, dict) and "hosts" in play:
+                    # A rulebook's rule sets have hosts too, but sources instead of tasks: they are not plays.
+                    if isinstance(play, dict) and "hosts" in play and "sources" not in play:
                         yield path.name, play
 
 

@@ -104,10 +104,11 @@ def test_a_job_that_ends_between_the_read_and_the_cancel(variant, insight, run_p
 def test_missing_message_file_is_one_clear_line(variant, insight, run_playbook, tmp_path):
     variant.reset({"users": USERS, "apps": APPS, "jobs": [job(1, "COMPLETED")]})
     message_id = "6f1d3c52-8b0e-4c1a-9d7e-2a5b4c3d2e99"
-    result = run_playbook(play(task("file", module=INFO, ignore=True, id=jid(1),
-                                    message_file={"message_id": message_id, "dest": str(tmp_path / "m.bin")})))
+    result = run_playbook(play(task("file", module="xpress.insight.insight_job_message_file", ignore=True,
+                                    job_id=jid(1), message_id=message_id, dest=str(tmp_path / "m.bin"))))
     entry = next(e for e in result.results if e["task"] == "file")
     assert entry["status"] == "failed"
     msg = entry["result"]["msg"]
-    assert message_id in msg and "404" in msg and "\n" not in msg and "Traceback" not in msg, msg
+    assert "no message file %s for job %s" % (message_id, jid(1)) in msg, msg
+    assert "\n" not in msg and "Traceback" not in msg, msg
     assert not (tmp_path / "m.bin").exists()
