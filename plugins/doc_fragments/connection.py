@@ -64,7 +64,7 @@ options:
     type: int
   allow_http:
     description:
-      - Allow a plain V(http://) O(url) or O(auth_url) that names another machine, for test servers only: the key
+      - Allow a plain V(http://) O(url) or O(auth_url) that names another machine, for test servers only; the key
         pair and every bearer token then cross the network unencrypted, and the task warns once.
       - Without it such a URL is refused before anything is sent. V(http://) to a loopback address (V(127.0.0.0/8),
         V(::1), V(localhost)), such as a local test server or an SSH tunnel, is always allowed.
@@ -140,7 +140,7 @@ options:
       - name: INSIGHT_RETRIES
   allow_http:
     description:
-      - Allow a plain V(http://) O(url) or O(auth_url) that names another machine, for test servers only: the key
+      - Allow a plain V(http://) O(url) or O(auth_url) that names another machine, for test servers only; the key
         pair and every bearer token then cross the network unencrypted, and a warning is shown once.
       - Without it such a URL is refused before anything is sent. V(http://) to a loopback address (V(127.0.0.0/8),
         V(::1), V(localhost)) is always allowed.
