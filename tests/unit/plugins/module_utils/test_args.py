@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.xpress.insight.plugins.module_utils._args import (check_uuid, plain_http_host, plain_http_warnings,
-                                                                         validate_connection)
+from ansible_collections.xpress.insight.plugins.module_utils._args import (
+    check_uuid, plain_http_host, plain_http_warnings, validate_connection)
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError
 
 GOOD = {"url": "https://insight.example.com/", "client_id": "id", "secret": "s3cr3t"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.xpress.insight.plugins.module_utils._errors import (ENVELOPE_DETAILS, LINE_TEXT, InsightHTTPError,
-                                                                           has_control, js_unescape, printable, snippet)
+from ansible_collections.xpress.insight.plugins.module_utils._errors import (
+    ENVELOPE_DETAILS, LINE_TEXT, InsightHTTPError, has_control, js_unescape, printable, snippet)
 
 ENVELOPE = {
     "error": {
