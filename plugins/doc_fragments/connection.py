@@ -47,6 +47,7 @@ options:
   ca_path:
     description:
       - A PEM file of CA certificates to verify the server with, for servers signed by a private CA.
+      - The file must exist and be readable; this is checked before any call.
       - If not set, the value of the E(INSIGHT_CA_PATH) environment variable is used.
     type: path
   timeout:
@@ -71,6 +72,14 @@ options:
       - If not set, the value of the E(INSIGHT_TOKEN_LIFETIME) environment variable is used, and V(900) if that is
         not set either.
     type: int
+  allow_http:
+    description:
+      - Allow a plain V(http://) O(url) or O(auth_url) that names another machine, for test servers only; the key
+        pair and every bearer token then cross the network unencrypted, and the task warns once.
+      - Without it such a URL is refused before anything is sent. V(http://) to a loopback address (V(127.0.0.0/8),
+        V(::1), V(localhost)), such as a local test server or an SSH tunnel, is always allowed.
+      - If not set, the value of the E(INSIGHT_ALLOW_HTTP) environment variable is used, and V(false) if that is not set either.
+    type: bool
 notes:
   - Connection options can be set once for a play with C(module_defaults) and the action group
     C(group/xpress.insight.insight).
@@ -120,7 +129,7 @@ options:
       - name: INSIGHT_VALIDATE_CERTS
   ca_path:
     description:
-      - A PEM file of CA certificates to verify the server with.
+      - A PEM file of CA certificates to verify the server with. It must exist and be readable.
     type: path
     env:
       - name: INSIGHT_CA_PATH
@@ -149,6 +158,16 @@ options:
     default: 900
     env:
       - name: INSIGHT_TOKEN_LIFETIME
+  allow_http:
+    description:
+      - Allow a plain V(http://) O(url) or O(auth_url) that names another machine, for test servers only; the key
+        pair and every bearer token then cross the network unencrypted, and a warning is shown once.
+      - Without it such a URL is refused before anything is sent. V(http://) to a loopback address (V(127.0.0.0/8),
+        V(::1), V(localhost)) is always allowed.
+    type: bool
+    default: false
+    env:
+      - name: INSIGHT_ALLOW_HTTP
 requirements:
   - requests
 """

@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import re
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
-from ._errors import InsightConfigError
+from ._errors import InsightConfigError, has_control
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
@@ -34,6 +37,7 @@ def connection_argument_spec() -> Dict[str, Dict[str, Any]]:
         timeout=dict(type="float", fallback=(env_fallback, ["INSIGHT_TIMEOUT"])),
         retries=dict(type="int", fallback=(env_fallback, ["INSIGHT_RETRIES"])),
         token_lifetime=dict(type="int", no_log=False, fallback=(env_fallback, ["INSIGHT_TOKEN_LIFETIME"])),
+        allow_http=dict(type="bool", fallback=(env_fallback, ["INSIGHT_ALLOW_HTTP"])),
     )
 
 
@@ -54,6 +58,16 @@ def validate_connection(options: Mapping[str, Any]) -> Dict[str, Any]:
     opts["url"] = url.rstrip("/")
     if opts["auth_url"] and not _SCHEME_RE.match(opts["auth_url"]):
         raise InsightConfigError("auth_url: %r must start with http:// or https:// followed by a host" % opts["auth_url"])
+    for name in ("token", "client_id", "secret"):
+        # Never the value: it is a credential, and a header made of it would be cut at the control character.
+        if isinstance(opts[name], str) and has_control(opts[name]):
+            raise InsightConfigError("%s: contains a control character (a line break, tab or escape); "
+                                     "check how the value was pasted or read" % name)
+    opts["allow_http"] = False if opts["allow_http"] is None else _boolean(opts["allow_http"], "allow_http")
+    for name in ("url", "auth_url"):
+        if opts[name] and not opts["allow_http"] and plain_http_host(opts[name]):
+            raise InsightConfigError("%s: plain http:// to %s would send the credentials unencrypted; use https://, "
+                                     "or set allow_http: true for a test server" % (name, plain_http_host(opts[name])))
 
     key_pair = opts["client_id"] or opts["secret"]
     if opts["token"] and key_pair:
@@ -67,6 +81,11 @@ def validate_connection(options: Mapping[str, Any]) -> Dict[str, Any]:
     if opts["auth_url"] and opts["token"]:
         raise InsightConfigError("auth_url: only used with client_id and secret, not with token")
 
+    if opts["ca_path"]:
+        if not os.path.isfile(opts["ca_path"]):
+            raise InsightConfigError("ca_path: %r is not a file" % opts["ca_path"])
+        if not os.access(opts["ca_path"], os.R_OK):
+            raise InsightConfigError("ca_path: %r cannot be read" % opts["ca_path"])
     opts["validate_certs"] = True if opts["validate_certs"] is None else _boolean(opts["validate_certs"], "validate_certs")
     opts["timeout"] = DEFAULT_TIMEOUT if opts["timeout"] is None else _number(opts["timeout"], "timeout", float)
     if opts["timeout"] <= 0:
@@ -80,6 +99,35 @@ def validate_connection(options: Mapping[str, Any]) -> Dict[str, Any]:
         raise InsightConfigError("token_lifetime: must be at least %d seconds, got %s"
                                  % (MIN_TOKEN_LIFETIME, opts["token_lifetime"]))
     return opts
+
+
+def plain_http_host(url: str) -> Optional[str]:
+    """The host of an http:// URL that leaves this machine, or None for https:// and loopback addresses.
+
+    Loopback (127.0.0.0/8, ::1, localhost) stays allowed: the traffic never leaves the machine (a local test
+    server, an SSH tunnel). Any other name is not resolved here: a name is judged by its text, not by DNS."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "http":
+        return None
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return host or url
+
+
+def plain_http_warnings(opts: Mapping[str, Any]) -> List[str]:
+    """The one warning to give when allow_http let a plain http:// URL to another machine through."""
+    hosts = [plain_http_host(opts[name]) for name in ("url", "auth_url") if opts.get(name)]
+    hosts = [host for host in hosts if host]
+    if not hosts:
+        return []
+    return ["allow_http is true: credentials and tokens go unencrypted to %s; use it with test servers only"
+            % ", ".join(sorted(set(hosts)))]
 
 
 def _boolean(value: Any, name: str) -> bool:

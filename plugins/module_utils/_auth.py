@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any, Callable, Optional, Tuple
 
-from ._errors import InsightError, InsightHTTPError
+from ._errors import InsightError, InsightHTTPError, has_control
 
 # The lifetime the vendor's client asks for; servers may cap or refuse longer ones. Renew this long before expiry.
 TOKEN_MAX_AGE = 900
@@ -33,7 +33,13 @@ class TokenSource(abc.ABC):
     def token(self, exchange: Exchange) -> str:
         with self._lock:
             if self._token is None or time.monotonic() >= self._expires - RENEW_MARGIN:
-                self._token, self._expires = self._fetch(exchange)
+                token, expires = self._fetch(exchange)
+                # A token that cannot go into a header makes requests raise an error quoting the header, and so the
+                # token: refuse it here, without its text.
+                if has_control(token) or token != token.strip():
+                    raise InsightError("the server answered a token with a control character or white space; "
+                                       "it cannot be sent back in a header")
+                self._token, self._expires = token, expires
             return self._token
 
     def invalidate(self, rejected: str) -> bool:

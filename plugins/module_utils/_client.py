@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, Iterator, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import quote
 
-from ._args import validate_connection
+from ._args import plain_http_warnings, validate_connection
 from ._auth import IamToken, KeyPairToken, StaticToken, TokenSource
 from ._errors import InsightError, InsightHTTPError, InsightTransportError, snippet
 from ._media import ACCEPT, JSON, NAMES, is_kind
@@ -114,6 +114,11 @@ class InsightClient:
         self.request_count = 0
         self._count_lock = threading.Lock()
         self.session = requests.Session()
+        # The bearer token is set on each call. A session-wide auth, even one that adds nothing, stops requests from
+        # putting ~/.netrc credentials in its place; trust_env stays on, so HTTPS_PROXY and NO_PROXY still apply.
+        self.session.auth = lambda prepared: prepared
+        for warning in plain_http_warnings(self.options):
+            self._warn(warning)
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1),
                               max_retries=make_retry(self.retries, REPEATABLE_METHODS))
         self.session.mount("http://", adapter)

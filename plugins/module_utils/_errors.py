@@ -9,6 +9,13 @@ import re
 from typing import Any, Dict, List, Optional
 
 SNIPPET_LENGTH = 120
+# A 422 can carry thousands of details: the line shows the first few, the returned envelope keeps a bounded number.
+LINE_DETAILS = 5
+LINE_TEXT = 300  # characters kept of each server text (message, detail) on the line
+ENVELOPE_DETAILS = 50
+
+# C0 and C1 control characters and DEL: a server's text must not move the cursor, clear the screen or start a line.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 # The server JavaScript-escapes `message` fields before JSON-encoding them, so after json.loads one layer remains.
 _JS_ESCAPES = {"'": "'", '"': '"', "\\": "\\", "/": "/", "b": "\b", "t": "\t", "n": "\n", "r": "\r", "f": "\f"}
@@ -31,10 +38,30 @@ def js_unescape(text: Optional[str]) -> Optional[str]:
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
+def printable(text: Any) -> str:
+    """`text` as a string fit for a message or warning: each control character shown as a visible escape (\\x1b)."""
+    return _CONTROL_RE.sub(lambda match: "\\x%02x" % ord(match.group(0)), str(text))
+
+
+def has_control(text: str) -> bool:
+    return _CONTROL_RE.search(text) is not None
+
+
 def snippet(text: str) -> str:
     """A short, single-line excerpt of an unexpected body, for error messages."""
-    flat = " ".join(text.split())
+    flat = printable(" ".join(text.split()))
     return flat if len(flat) <= SNIPPET_LENGTH else flat[:SNIPPET_LENGTH] + "..."
+
+
+def capped_envelope(envelope: Dict[str, Any]) -> Dict[str, Any]:
+    """The envelope as the server sent it, with at most ENVELOPE_DETAILS details and `detailsOmitted` counting the
+    rest, so a hostile or buggy answer cannot flood the task result."""
+    error = envelope.get("error")
+    details = error.get("details") if isinstance(error, dict) else None
+    if not isinstance(details, list) or len(details) <= ENVELOPE_DETAILS:
+        return envelope
+    capped = dict(error, details=details[:ENVELOPE_DETAILS], detailsOmitted=len(details) - ENVELOPE_DETAILS)
+    return dict(envelope, error=capped)
 
 
 class InsightError(Exception):
@@ -56,7 +83,8 @@ class InsightError(Exception):
         return "%s %s: " % (self.method, self.path) if self.method else ""
 
     def to_line(self) -> str:
-        return self.prefix() + str(self.args[0])
+        # Messages quote names and texts that came from the server: no control character reaches the terminal.
+        return printable(self.prefix() + str(self.args[0]))
 
     def __str__(self) -> str:
         return self.to_line()
@@ -128,13 +156,13 @@ class InsightHTTPError(InsightError):
                 return "%s: %s: %s" % (head, what, self.body_snippet)
             return "%s: %s, empty body" % (head, what)
         detail_messages = [js_unescape(str(d["message"])) for d in self.details if d.get("message")]
-        text = self.message or ""
+        text = _short(self.message or "")
         extra = [m for m in detail_messages if m and m != text]
         if extra:
-            text = "%s: %s" % (text, "; ".join(extra)) if text else "; ".join(extra)
+            text = "%s: %s" % (text, _first(extra, "; ")) if text else _first(extra, "; ")
         notes = []
         if self.targets:
-            notes.append("field: %s" % ", ".join(self.targets))
+            notes.append("field: %s" % _first(list(dict.fromkeys(self.targets)), ", "))
         if self.trace_id:
             notes.append("trace %s" % self.trace_id)
         tail = " (%s)" % ", ".join(notes) if notes else ""
@@ -143,5 +171,17 @@ class InsightHTTPError(InsightError):
     def result(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"status": self.status}
         if self.envelope is not None:
-            out["error"] = self.envelope
+            out["error"] = capped_envelope(self.envelope)
         return out
+
+
+def _first(items: List[str], separator: str) -> str:
+    """The first LINE_DETAILS items joined, and how many more there are."""
+    text = separator.join(_short(item) for item in items[:LINE_DETAILS])
+    if len(items) > LINE_DETAILS:
+        text += " (+%d more)" % (len(items) - LINE_DETAILS)
+    return text
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LINE_TEXT else text[:LINE_TEXT] + "..."

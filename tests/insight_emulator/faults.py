@@ -18,7 +18,7 @@ RUNNING = ("QUEUED", "EXECUTING", "COMPLETING")
 class FaultRule:
     def __init__(self, spec: Dict[str, Any]) -> None:
         unknown = set(spec) - {"route", "kind", "status", "retry_after", "body", "rate", "count", "when", "delay",
-                               "seed", "partial", "jobs", "skip"}
+                               "seed", "partial", "jobs", "skip", "message", "details"}
         if unknown:
             raise ValueError("unknown fault rule keys: %s" % ", ".join(sorted(unknown)))
         self.route = str(spec.get("route", "*"))
@@ -34,6 +34,9 @@ class FaultRule:
         self.body = spec.get("body", "html" if self.status == 502 else "envelope")
         if self.body not in ("html", "empty", "envelope"):
             raise ValueError("fault body must be html, empty or envelope")
+        # An envelope body's own text and how many details it lists: a hostile or buggy server's answer.
+        self.message = str(spec.get("message", "Injected fault"))
+        self.details = int(spec.get("details", 0))
         self.rate = float(spec.get("rate", 1.0))
         count = spec.get("count")
         self.remaining: Optional[int] = None if count is None else int(count)

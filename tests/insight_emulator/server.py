@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 
 from insight_emulator import admin, apps, auth, folders, jobs, repository, seed, users
 from insight_emulator.context import Request, Response, encode_json
-from insight_emulator.errors import BINARY_TYPE, JSON_TYPE, REASONS, TEXT_TYPE, ApiError, envelope, iso_now
+from insight_emulator.errors import BINARY_TYPE, JSON_TYPE, REASONS, TEXT_TYPE, ApiError, Detail, envelope, iso_now
 from insight_emulator.faults import TERMINAL, FaultRule, jobs_leave
 from insight_emulator.store import CHOICES, Config, Store, json_text
 
@@ -271,7 +271,8 @@ class InsightHandler(BaseHTTPRequestHandler):
         elif rule.body == "empty":
             self._send(rule.status, b"", None, headers)
         else:
-            error = ApiError(rule.status, "Injected fault")
+            error = ApiError(rule.status, rule.message,
+                             details=[Detail("field%d" % n, "%s %d" % (rule.message, n)) for n in range(rule.details)])
             error.headers = headers
             self._send_response(_error_response(error))
 

@@ -24,6 +24,7 @@ from reliability_helpers import (FOLDER, FOLDER_INFO, INVENTORY, JOB_CANCEL, JOB
 UNKNOWN_UUID = "0b5e2a54-1c1f-4d55-9d0e-5f0c3b8a7e11"
 LONG = "x" * 256
 UNREACHABLE = "http://127.0.0.1:9"
+TEST_NET = "http://192.0.2.1:8080"
 CHUNKS = 3
 
 
@@ -162,6 +163,28 @@ ROWS: List[Row] = [
         tree=[{"name": "Scratch"}, {"name": "Area"}], prune=True, force=True, max_deletions=1),
     row("folder tree prune of scenarios without force", FOLDER, "/Logistics/Reports holds 1 scenario(s)",
         path="/Logistics", tree=[{"name": "Scratch"}, {"name": "Area"}], prune=True),
+    # credentials with control characters: the line names the field, never the value
+    row("folder token with a line break", FOLDER, "token: contains a control character", path="/Plant/Area",
+        client_id="", secret="", token="tok-ctl\r\nX-Injected: 1"),
+    row("folder_info client_id with an escape", FOLDER_INFO, "client_id: contains a control character",
+        app="Logistics", client_id="alice-id\x1b[2J"),
+    row("job_info secret with a line break", JOB_INFO, "secret: contains a control character",
+        secret="sec-ctl\nmore"),
+    row("inventory token with a line break", INVENTORY, "token: contains a control character",
+        client_id="", secret="", token="tok-ctl\nX-Injected: 1"),
+    # plain http:// to another machine: refused before anything is sent (TEST-NET, never routed)
+    row("job_info plain http to another machine", JOB_INFO, "url: plain http:// to 192.0.2.1", url=TEST_NET),
+    row("folder plain http auth_url", FOLDER, "auth_url: plain http:// to 192.0.2.1", path="/Plant/Area",
+        auth_url=TEST_NET + "/token"),
+    row("inventory plain http to another machine", INVENTORY, "url: plain http:// to 192.0.2.1", url=TEST_NET),
+    # a missing CA file is named with the other options, not by the TLS library
+    row("folder_info missing ca_path file", FOLDER_INFO, "ca_path: '/nonexistent/insight-ca.pem' is not a file",
+        app="Logistics", ca_path="/nonexistent/insight-ca.pem"),
+    row("inventory missing ca_path file", INVENTORY, "ca_path: '/nonexistent/insight-ca.pem' is not a file",
+        ca_path="/nonexistent/insight-ca.pem"),
+    # every row runs with a ~/.netrc naming the server: it must never replace the bearer token
+    row("job_info with a netrc entry for the server", JOB_INFO, None, app="Ops"),
+    row("inventory with a netrc entry for the server", INVENTORY, None),
 ]
 
 
@@ -180,6 +203,10 @@ def run_rows(plant: Any, tls: Any, collection_root: Path, workdir: Path) -> Dict
     ids = {"scratch": by_path["/Logistics/Scratch"], "bob_private": by_path["/Logistics/Bob private"],
            "private_job": private_job, "ops_job": next(j["id"] for j in state["jobs"] if j["app"]["name"] == "Ops"),
            "tls_url": tls.url, "tls_ca": tls.ca, "tls_secret": tls.users["alice"]["secret"]}
+    home = workdir / "home"
+    home.mkdir()
+    (home / ".netrc").write_text("machine 127.0.0.1 login netrc-user password netrc-password\n", encoding="utf-8")
+    (home / ".netrc").chmod(0o600)
     tasks = [{"name": r.name, r.target: {k: fill(v, ids) for k, v in r.args.items()}, "ignore_errors": True}
              for r in ROWS if r.target != INVENTORY]
 
@@ -188,7 +215,7 @@ def run_rows(plant: Any, tls: Any, collection_root: Path, workdir: Path) -> Dict
         book.write_text(yaml.safe_dump([play(*tasks[chunk::CHUNKS])], sort_keys=False), encoding="utf-8")
         results = workdir / ("rows-%d.jsonl" % chunk)
         env = ansible_env(collection_root, dict(user_env(plant, "alice"), INSIGHT_TEST_RESULTS=str(results),
-                                                RITA_SECRET=plant.users["rita"]["secret"],
+                                                RITA_SECRET=plant.users["rita"]["secret"], HOME=str(home),
                                                 TLS_SECRET=tls.users["alice"]["secret"]))
         cmd = [str(BIN / "ansible-playbook"), str(book), "-i", "localhost,", "-c", "local"]
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, cwd=str(workdir), check=False)
@@ -203,7 +230,8 @@ def run_rows(plant: Any, tls: Any, collection_root: Path, workdir: Path) -> Dict
         config.update({k: fill(v, ids) for k, v in r.args.items()})
         path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         icmd = [str(BIN / "ansible-inventory"), "-i", str(path), "--list"]
-        ienv = ansible_env(collection_root, dict(user_env(plant, "alice"), ANSIBLE_INVENTORY_UNPARSED_FAILED="true"))
+        ienv = ansible_env(collection_root, dict(user_env(plant, "alice"), ANSIBLE_INVENTORY_UNPARSED_FAILED="true",
+                                                 HOME=str(home)))
         iproc = subprocess.run(icmd, env=ienv, capture_output=True, text=True, timeout=600, cwd=str(workdir), check=False)
         _capture("inventory", icmd, iproc)
         return {"rc": iproc.returncode, "stdout": iproc.stdout, "stderr": iproc.stderr}

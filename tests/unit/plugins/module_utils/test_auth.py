@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils import _auth
 from ansible_collections.xpress.insight.plugins.module_utils._args import validate_connection
-from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightHTTPError
+from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError, InsightHTTPError
 
 GOOD = {"url": "https://insight.example.com", "client_id": "id", "secret": "s3cr3t"}
 
@@ -90,3 +90,11 @@ def test_token_lifetime_option():
         with pytest.raises(InsightConfigError) as info:
             validate_connection(dict(GOOD, token_lifetime=bad))
         assert str(info.value).startswith("token_lifetime:")
+
+
+@pytest.mark.parametrize("answer", ["tok-abc\r\nX-Injected: 1", "tok-abc\x1b[2J", "tok-abc\x00"])
+def test_a_token_that_cannot_go_into_a_header_is_refused_without_its_text(answer):
+    source = _auth.KeyPairToken("id", "s3cr3t")
+    with pytest.raises(InsightError) as info:
+        source.token(lambda *args: answer)
+    assert "tok-abc" not in str(info.value) and "s3cr3t" not in str(info.value)

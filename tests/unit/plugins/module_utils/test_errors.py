@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightHTTPError, js_unescape, snippet
+from ansible_collections.xpress.insight.plugins.module_utils._errors import (
+    ENVELOPE_DETAILS, LINE_TEXT, InsightHTTPError, has_control, js_unescape, printable, snippet)
 
 ENVELOPE = {
     "error": {
@@ -85,3 +86,37 @@ def test_401_and_403_without_envelope_say_what_happened(content_type, body):
 
 def test_unescape_joins_surrogate_pairs():
     assert js_unescape("Caf\\u00E9 \\uD83D\\uDE00 \\u0001") == "Caf\u00e9 \U0001F600 \x01"
+
+
+def hostile_envelope(message: str, details: int = 0) -> dict:
+    return {"error": {"code": "FICO-Platform-Http-422", "message": "Unprocessable Entity",
+                      "innerError": {"code": "FICO-Platform-Validation-InvalidValue", "message": message},
+                      "details": [{"message": "bad value %d" % n, "target": "field%d" % n} for n in range(details)]}}
+
+
+def test_server_text_loses_its_control_characters_on_the_line_but_not_in_the_result():
+    raw = "done\\u001b[2J\\nFAKE: all good\\r\\u009b31m"
+    envelope = hostile_envelope(raw)
+    err = InsightHTTPError("GET", "/api/jobs", 422, "Unprocessable\x07", envelope)
+    line = err.to_line()
+    assert not has_control(line), repr(line)
+    assert "\\x1b[2J\\x0aFAKE: all good\\x0d\\x9b31m" in line
+    assert err.result()["error"]["error"]["innerError"]["message"] == raw
+    assert printable("a\x00b\x7fc\u00e9") == "a\\x00b\\x7fc\u00e9"
+    assert not has_control(snippet("<html>\x1b]0;title\x07</html>"))
+
+
+def test_thousands_of_details_give_five_on_the_line_and_a_capped_envelope():
+    err = InsightHTTPError("POST", "/api/folders", 422, "", hostile_envelope("Entity processing failed", 5000))
+    line = err.to_line()
+    assert "bad value 0; bad value 1; bad value 2; bad value 3; bad value 4 (+4995 more)" in line
+    assert "field0, field1, field2, field3, field4 (+4995 more)" in line
+    assert "bad value 5" not in line and len(line) < 500
+    returned = err.result()["error"]["error"]
+    assert len(returned["details"]) == ENVELOPE_DETAILS and returned["detailsOmitted"] == 5000 - ENVELOPE_DETAILS
+    assert len(err.envelope["error"]["details"]) == 5000  # the error itself still holds the whole answer
+
+
+def test_a_huge_message_is_cut_on_the_line():
+    err = InsightHTTPError("GET", "/api/jobs", 500, "", hostile_envelope("x" * 100000))
+    assert len(err.to_line()) < LINE_TEXT + 100
