@@ -117,9 +117,9 @@ def test_control_characters_in_credentials_name_the_field_not_the_value(field, v
 
 
 def test_ca_path_must_be_a_readable_file(tmp_path):
-    with pytest.raises(InsightConfigError, match="^ca_path: .* is not a file"):
+    with pytest.raises(InsightConfigError, match=r"^ca_path: .* is not a file"):
         validate_connection(dict(GOOD, ca_path=str(tmp_path / "missing.pem")))
-    with pytest.raises(InsightConfigError, match="^ca_path: .* is not a file"):
+    with pytest.raises(InsightConfigError, match=r"^ca_path: .* is not a file"):
         validate_connection(dict(GOOD, ca_path=str(tmp_path)))
     ca = tmp_path / "ca.pem"
     ca.write_text("not checked for content here", encoding="utf-8")
