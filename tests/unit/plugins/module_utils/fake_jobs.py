@@ -6,7 +6,7 @@
 Jobs are kept as the server writes them (camelCase, fields that do not apply yet left out), listed in pages of
 `page_size` with `totalElements`, and paged by the real client's own `paged` logic, so a test sees exactly what
 the plugins see over HTTP. DELETE moves a job to CANCELLING; `finish_on_read` makes a CANCELLING job CANCELLED when
-it is next read; `script` gives a job a status per read (a job running elsewhere); `between_pages(number)` runs
+it is next read; `script` gives a job a status per read (a job running elsewhere; None: it has left the server); `between_pages(number)` runs
 before every page after the first (another client finishing jobs mid-listing). Every call is recorded as
 `METHOD template` and counted in `request_count`, as InsightClient counts them."""
 
@@ -39,7 +39,7 @@ class FakeJobs:
         self.jobs: Dict[str, Dict[str, Any]] = {}
         self.files: Dict[Tuple[str, str], bytes] = {}
         self.locked: Set[str] = set()
-        self.script: Dict[str, List[str]] = {}
+        self.script: Dict[str, List[Optional[str]]] = {}
         self.finish_on_read = False
         self.between_pages: Optional[Callable[[int], None]] = None
         self.calls: List[str] = []
@@ -118,7 +118,12 @@ class FakeJobs:
     def _advance(self, job: Dict[str, Any]) -> None:
         steps = self.script.get(job["id"])
         if steps:
-            job["status"] = steps.pop(0)
+            step = steps.pop(0)
+            if step is None:
+                # The job left the server (its history) before this read.
+                del self.jobs[job["id"]]
+                raise InsightHTTPError("GET", "/api/jobs/" + job["id"], 404, "Not Found")
+            job["status"] = step
         elif self.finish_on_read and job["status"] == "CANCELLING":
             job["status"] = "CANCELLED"
 
