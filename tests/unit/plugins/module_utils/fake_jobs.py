@@ -175,7 +175,7 @@ class FakeJobs:
         assert template == "/api/jobs/{}/messages/{}/file", template
         data = self.files.get((parts[0], parts[1]))
         if data is None:
-            raise InsightHTTPError("GET", "/api/jobs/%s/messages/%s/file" % parts, 404, "Not Found")
+            raise InsightHTTPError("GET", "/api/jobs/%s/messages/%s/file" % (parts[0], parts[1]), 404, "Not Found")
         # In small chunks, as a stream arrives.
         for start in range(0, len(data), 4):
             fileobj.write(data[start:start + 4])
