@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import pytest
 
@@ -18,6 +18,7 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.xpress.insight.plugins.inventory import insight_jobs
+from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightHTTPError
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import JOB_FIELDS, STATUSES
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_jobs import FakeJobs, ident
 
@@ -41,12 +42,12 @@ class Source:
 
         monkeypatch.setattr(insight_jobs, "plugin_client", plugin_client)
 
-    def parse(self, config: Dict[str, Any], cache: bool = True) -> InventoryData:
+    def parse(self, config: Dict[str, Any], cache: bool = True, inventory: Optional[InventoryData] = None) -> InventoryData:
         # JSON is YAML: the file is read by the DataLoader like any inventory source.
         self.path.write_text(json.dumps(dict(CONNECTION, plugin="xpress.insight.insight_jobs", **config)))
         plugin = inventory_loader.get("xpress.insight.insight_jobs")
         assert plugin is not None and plugin.verify_file(str(self.path))
-        inventory = InventoryData()
+        inventory = inventory if inventory is not None else InventoryData()
         plugin.parse(inventory, DataLoader(), str(self.path), cache=cache)
         # What InventoryManager does after a source parsed: a plugin with a cache writes it back.
         if plugin.get_option("cache"):
@@ -265,6 +266,23 @@ def test_refreshing_the_cache_reads_the_server(source: Source, tmp_path: Path) -
     inventory = source.parse(cache_options(tmp_path), cache=False)
     assert job("late") in inventory.hosts
     assert job("late") in source.parse(cache_options(tmp_path)).hosts
+
+
+def test_a_failed_page_fails_the_source_in_one_line_and_adds_no_host(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake = seeded()
+
+    def second_page_fails(_page: int) -> None:
+        raise InsightHTTPError("GET", "/api/jobs", 503, "Service Unavailable")
+
+    fake.between_pages = second_page_fails
+    inventory = InventoryData()
+    with pytest.raises(AnsibleParserError) as caught:
+        Source(monkeypatch, tmp_path, fake).parse({"parallel": 1}, inventory=inventory)
+    line = str(caught.value)
+    assert "503" in line and "/api/jobs" in line and "\n" not in line
+    assert CONNECTION["secret"] not in line
+    # Never a partial job list: the first page's jobs are not in the inventory either.
+    assert not inventory.hosts
 
 
 # -- listings that change while they are read ---------------------------------------------------------------------

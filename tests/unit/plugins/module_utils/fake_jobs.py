@@ -4,11 +4,12 @@
 """An in-memory Insight answering the job routes of the client (InsightClientLike plus `download_to`).
 
 Jobs are kept as the server writes them (camelCase, fields that do not apply yet left out), listed in pages of
-`page_size` with `totalElements`, and paged by the real client's own `paged` logic, so a test sees exactly what
-the plugins see over HTTP. DELETE moves a job to CANCELLING; `finish_on_read` makes a CANCELLING job CANCELLED when
-it is next read; `script` gives a job a status per read (a job running elsewhere; None: it has left the server); `between_pages(number)` runs
-before every page after the first (another client finishing jobs mid-listing). Every call is recorded as
-`METHOD template` and counted in `request_count`, as InsightClient counts them."""
+`page_size` with `totalElements`, and paged by the real client's own `paged` logic, so a test sees what the plugins
+see over HTTP. DELETE moves a job to CANCELLING; `finish_on_read` makes a CANCELLING job CANCELLED when it is next
+read; `script` gives a job a status per read (a job running elsewhere; None: it has left the server);
+`between_pages(number)` runs before every page after the first (another client finishing jobs mid-listing, or a
+failing page when it raises). Every call is recorded as `METHOD template` and counted in `request_count`, as
+InsightClient counts them."""
 
 from __future__ import annotations
 
