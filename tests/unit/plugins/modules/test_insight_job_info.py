@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import JOB_FIELDS, STATUSES
 from ansible_collections.xpress.insight.plugins.modules import insight_job_info
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_jobs import FakeJobs, ident
-from ansible_collections.xpress.insight.tests.unit.plugins.modules.module_runner import run_main
+from ansible_collections.xpress.insight.tests.unit.plugins.modules.module_runner import CONNECTION, run_main
 
 
 def seeded() -> FakeJobs:
@@ -123,7 +123,7 @@ def test_option_errors_name_the_option_before_any_call(monkeypatch: pytest.Monke
     result = run(monkeypatch, args, fake)
     assert result["failed"] is True
     assert message in result["msg"]
-    assert "\n" not in result["msg"]
+    assert "\n" not in result["msg"] and CONNECTION["secret"] not in repr(result)
     assert fake.calls == []
 
 
