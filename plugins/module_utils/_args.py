@@ -157,6 +157,7 @@ def check_uuid(value: Optional[str], name: str) -> Optional[str]:
         raise InsightConfigError("%s: %r is not a UUID" % (name, value))
     return text.lower()
 
+
 def check_id(value: Any, field: str) -> str:
     """`value` as a lower-case UUID, or InsightConfigError naming `field` (a missing value is an error too)."""
     text = check_uuid(value, field)
