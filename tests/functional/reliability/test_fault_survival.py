@@ -44,12 +44,15 @@ RETRY_CASES = [
 ]
 
 
+RETRIES = 2
 # What makes the attempts: overload answers, bodies cut short, and a 401 that renews the token before them.
 # Each failure list is one fault more than the retries allow; the call must stop after retries + 1 attempts.
 FAILURES = {
     "overload": ([{"status": 429, "retry_after": 0}], "429"),
     "mid-body drop": ([{"kind": "drop", "partial": True}], "after 2 retries"),
-    "401 then overload": ([{"status": 401, "count": 1}, {"status": 429, "retry_after": 0, "skip": 1}], "429"),
+    "mid-body drop then overload": ([{"kind": "drop", "partial": True, "count": 1},
+                                     {"status": 503, "retry_after": 0, "count": RETRIES}], "503"),
+    "401 then overload": ([{"status": 401, "count": 1}, {"status": 429, "retry_after": 0, "count": RETRIES}], "429"),
 }
 # A 401 on the token route itself is final (there is no token to renew), and a POST cut mid-answer is
 # an unknown outcome handled by post_or_recover, which counts the same way.
@@ -63,7 +66,7 @@ def test_each_call_is_retried_at_most_as_configured(plant, make_client, route, c
     state = plant.state()
     ids = {"folder": next(f["id"] for f in state["folders"] if f["path"] == "/Logistics/Scratch"),
            "job": ops_queued(plant)[0], "app": next(a["id"] for a in state["apps"] if a["name"] == "Plant")}
-    retries = 2
+    retries = RETRIES
     faults, expected = FAILURES[failure]
     # One fault more than the retries: the call fails, after exactly retries + 1 attempts in all.
     client = make_client(retries=retries)
