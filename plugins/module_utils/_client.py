@@ -195,8 +195,8 @@ class InsightClient:
 
     def _is_repeatable(self, method: str, url: str) -> bool:
         # Asking for a token changes nothing on the server, so its POST may be repeated like a GET.
-        token_urls = [self.base_url + "/api/authentication/token"] + [self.options["auth_url"] or []]
-        return method in REPEATABLE_METHODS or any(url.startswith(prefix) for prefix in token_urls if prefix)
+        token_urls = (self.base_url + "/api/authentication/token", self.options["auth_url"])
+        return method in REPEATABLE_METHODS or any(prefix and url.startswith(prefix) for prefix in token_urls)
 
     def _send(self, method: str, url: str, path: str, params: Optional[Mapping[str, Any]], data: Optional[str],
               headers: Dict[str, str], sink: "_Sink", use_auth: bool, retries: int) -> int:
@@ -401,7 +401,8 @@ class InsightClient:
         # A page size larger than asked is ignored: a server cannot make us hold more per answer than we chose.
         size = min(served, page_size) if _count(served) and served > 0 else max(min(len(page0["content"]), page_size), 1)
         total_pages = page0.get("totalPages")
-        if concurrent > 1 and _count(total_pages) and 1 < total_pages <= MAX_PAGES and total_pages * size <= max_items + size:
+        # In parallel only when the announced pages fit the item cap; otherwise the serial loop meets the caps.
+        if concurrent > 1 and _count(total_pages) and 1 < total_pages <= MAX_PAGES and (total_pages - 1) * size <= max_items:
             numbers = range(1, total_pages)
             with ThreadPoolExecutor(max_workers=min(concurrent, len(numbers))) as pool:
                 for number, fetched in zip(numbers, pool.map(lambda n: fetch(n, size), numbers)):
