@@ -87,7 +87,7 @@ def same_page_forever(content: List[Any]) -> Behaviour:
 
 def endless_pages(per_page: int) -> Behaviour:
     """New items on every page, never the last one."""
-    return lambda request: Reply(200, page([job() for _ in range(per_page)], request.int_param("page", 0)))
+    return lambda request: Reply(200, page([job() for _index in range(per_page)], request.int_param("page", 0)))
 
 
 def oversized_pages(items: List[Any], claimed_size: int) -> Behaviour:

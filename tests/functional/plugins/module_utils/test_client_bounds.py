@@ -79,7 +79,7 @@ def test_a_total_beyond_the_cap_stops_before_reading_on(hostile, client_module):
 
 
 def test_a_page_size_larger_than_asked_is_ignored(hostile, client_module):
-    jobs = [job() for _ in range(25)]
+    jobs = [job() for _index in range(25)]
     hostile.route("GET", "/api/jobs", oversized_pages(jobs, claimed_size=100000))
     client = client_for(hostile, client_module)
     listed = list(client.paged("/api/jobs", page_size=10))
@@ -88,12 +88,12 @@ def test_a_page_size_larger_than_asked_is_ignored(hostile, client_module):
 
 
 def test_json_answers_are_read_with_a_size_cap(hostile, client_module):
-    hostile.route("GET", "/api/apps", answer(page([job() for _ in range(50)])))
+    hostile.route("GET", "/api/apps", answer(page([job() for _index in range(50)])))
     client = client_for(hostile, client_module)
     client.max_json_bytes = 4096
     with pytest.raises(client_module.InsightTransportError) as info:
         client.get("/api/apps")
-    assert info.value.to_line() .startswith("GET /api/apps: the answer is ")
+    assert info.value.to_line().startswith("GET /api/apps: the answer is ")
     assert "more than the 4096 allowed" in info.value.to_line()
 
 
