@@ -364,7 +364,7 @@ class InsightClient:
             body = self.get(template, *parts, params=dict(base, page=number, size=size))
             return check_page(body, route), self._local.size
 
-        def fresh(number: int, fetched: Tuple[Dict[str, Any], int]) -> Iterator[Dict[str, Any]]:
+        def fresh(number: int, fetched: Tuple[Dict[str, Any], int], serial: bool = True) -> Iterator[Dict[str, Any]]:
             page, size = fetched
             taken["bytes"] += size
             if taken["bytes"] > max_bytes:
@@ -380,7 +380,10 @@ class InsightClient:
                         continue
                     seen.add(key)
                 items.append(item)
-            if number > 0 and page["content"] and not items:
+            # Read in order, a page of only known items means the server is not advancing (on a shifting list
+            # that takes a page's worth of new jobs between two reads). Pages read in parallel can legitimately
+            # repeat items that moved, and their number is fixed by the first page, so they cannot loop.
+            if serial and number > 0 and page["content"] and not items:
                 raise InsightTransportError("page %d brought no new item; the listing does not advance, stopped"
                                             % number, "GET", route)
             taken["items"] += len(items)
@@ -406,7 +409,7 @@ class InsightClient:
             numbers = range(1, total_pages)
             with ThreadPoolExecutor(max_workers=min(concurrent, len(numbers))) as pool:
                 for number, fetched in zip(numbers, pool.map(lambda n: fetch(n, size), numbers)):
-                    yield from fresh(number, fetched)
+                    yield from fresh(number, fetched, serial=False)
             return
         for number in range(1, MAX_PAGES):
             fetched = fetch(number, size)
