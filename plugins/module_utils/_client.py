@@ -25,13 +25,12 @@ try:
     from requests.adapters import HTTPAdapter
     from urllib3 import disable_warnings
     from urllib3.exceptions import InsecureRequestWarning
-    from urllib3.exceptions import ProtocolError, ReadTimeoutError
+    from urllib3.exceptions import DecodeError, InvalidHeader, ProtocolError, ReadTimeoutError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR: Optional[str] = traceback.format_exc()
-    Retry = object  # type: ignore[assignment,misc]  # keeps the subclass below importable without urllib3
-    ReadTimeoutError = ProtocolError = TimeoutError  # type: ignore[assignment,misc]
+    ReadTimeoutError = ProtocolError = DecodeError = InvalidHeader = TimeoutError  # type: ignore[assignment,misc]
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -46,22 +45,20 @@ BACKOFF_MAX = 10.0
 RETRY_AFTER_MAX = 60.0
 DEFAULT_PAGE_SIZE = 500
 MAX_PAGES = 100000
+CHUNK = 65536
+# Size caps, so that no server can make a run hold unbounded memory. The largest Insight answers are pages of
+# 500 items of a few KB each (well under 8 MB); 64 MB leaves room for large objects while a broken server
+# stops long before a controller runs out of memory.
+MAX_JSON_BYTES = 64 * 1024 * 1024
+# An error body only feeds a one-line message.
+MAX_ERROR_BYTES = 1024 * 1024
+# Message files are streamed to disk, never held; the cap only stops a server that never ends the body.
+MAX_FILE_BYTES = 16 * 1024 * 1024 * 1024
+# One listing: 200,000 items is far beyond any real app's folders or live jobs (and as host count, beyond what an
+# inventory can sensibly present), and at a few KB per item stays below 256 MB of pages read in total.
+MAX_LISTING_ITEMS = 200000
+MAX_LISTING_BYTES = 256 * 1024 * 1024
 DEFAULT_POOL = 10
-
-
-class _CappedRetry(Retry):  # type: ignore[misc,valid-type]
-    """urllib3's Retry, with Retry-After capped so a confused server cannot park a playbook for hours."""
-
-    def get_retry_after(self, response: Any) -> Optional[float]:
-        value = super().get_retry_after(response)
-        return None if value is None else min(value, RETRY_AFTER_MAX)
-
-
-def make_retry(retries: int, methods: frozenset) -> Any:
-    return _CappedRetry(total=retries, connect=retries, read=retries, status=retries, other=0, redirect=0,
-                        backoff_factor=BACKOFF_FACTOR, backoff_max=BACKOFF_MAX, status_forcelist=RETRY_STATUSES,
-                        allowed_methods=methods, respect_retry_after_header=True, raise_on_status=False,
-                        raise_on_redirect=False)
 
 
 def expand(template: str, parts: Tuple[Any, ...]) -> str:
@@ -111,24 +108,20 @@ class InsightClient:
         self.timeout: float = self.options["timeout"]
         self.retries: int = self.options["retries"]
         self._warn = warn or (lambda message: None)
+        self.max_json_bytes = MAX_JSON_BYTES  # per answer held in memory; an attribute so tests can lower it
         self.request_count = 0
         self._count_lock = threading.Lock()
+        self._local = threading.local()  # the body size of this thread's last call, for the listing byte cap
         self.session = requests.Session()
         # The bearer token is set on each call. A session-wide auth, even one that adds nothing, stops requests from
         # putting ~/.netrc credentials in its place; trust_env stays on, so HTTPS_PROXY and NO_PROXY still apply.
         self.session.auth = lambda prepared: prepared
         for warning in plain_http_warnings(self.options):
             self._warn(warning)
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1),
-                              max_retries=make_retry(self.retries, REPEATABLE_METHODS))
+        # urllib3 makes one attempt only: every repeat is decided in _send, so that one budget covers them all.
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1), max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        # Asking for a token changes nothing on the server, so its POST may be repeated like a GET.
-        self._token_adapter = HTTPAdapter(pool_connections=1, pool_maxsize=2,
-                                          max_retries=make_retry(self.retries, REPEATABLE_METHODS | {"POST"}))
-        self.session.mount(self.base_url + "/api/authentication/token", self._token_adapter)
-        if self.options["auth_url"]:
-            self.session.mount(self.options["auth_url"], self._token_adapter)
         self._configure_tls()
         self.auth = self._token_source()
 
@@ -174,11 +167,13 @@ class InsightClient:
         return self.call(method, template, *parts, params=params, json_body=json_body, kind=kind, use_auth=use_auth).body
 
     def call(self, method: str, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
-             json_body: Any = None, kind: str = "json", use_auth: bool = True) -> "Answer":
-        """Send one call (urllib3 repeats it where that is safe) and return its Answer, or raise InsightError.
+             json_body: Any = None, kind: str = "json", use_auth: bool = True,
+             retries: Optional[int] = None) -> "Answer":
+        """Send one call and return its Answer, or raise InsightError.
 
-        A 401 renews the token once and replays the call (the server did not act on a call it did not authenticate);
-        a second 401 is final: the key pair or token is not accepted, and asking again would not change that.
+        One budget per call: at most `retries` + 1 attempts in all, whatever made them (a refused connection, an
+        overload answer, a body cut short, a read beyond the timeout, a 401 that renewed the token). A second 401 is
+        final: the key pair or token is not accepted, and asking again would not change that.
         """
         path = expand(template, parts) if parts else template
         url = path if path.startswith(("http://", "https://")) else self.base_url + path
@@ -189,67 +184,109 @@ class InsightClient:
             data = json.dumps(json_body)
         if kind == "plain-json":
             headers["Accept"] = "application/json"
-        for attempt in range(2):
-            token = None
-            if use_auth:
-                token = self.auth.token(self._exchange)
-                headers["Authorization"] = "Bearer " + token
-            response, sent = self._send(method, url, path, params, data, headers)
-            if response.status_code == 401 and token is not None and attempt == 0 and self.auth.invalidate(token):
-                continue
-            history = getattr(getattr(response.raw, "retries", None), "history", None) or ()
-            return Answer(self._decode(response, method, path, kind), response.status_code, sent > 1 or len(history) > 0)
-        raise AssertionError("unreachable")  # pragma: no cover
+        sink = _Buffer(self.max_json_bytes)
+        attempts = self._send(method, url, path, params, data, headers, sink, use_auth,
+                              self.retries if retries is None else retries)
+        self._local.size = sink.size
+        try:
+            body = self._decode(sink, method, path, kind)
+        except InsightError as exc:
+            exc.attempts = attempts
+            raise
+        return Answer(body, sink.status, attempts > 1)
 
     def _exchange(self, method: str, url: str, body: Any, kind: str, use_auth: bool) -> Any:
         return self.request(method, url, json_body=body, kind=kind, use_auth=use_auth)
 
+    def _is_repeatable(self, method: str, url: str) -> bool:
+        # Asking for a token changes nothing on the server, so its POST may be repeated like a GET.
+        token_urls = (self.base_url + "/api/authentication/token", self.options["auth_url"])
+        return method in REPEATABLE_METHODS or any(prefix and url.startswith(prefix) for prefix in token_urls)
+
     def _send(self, method: str, url: str, path: str, params: Optional[Mapping[str, Any]], data: Optional[str],
-              headers: Dict[str, str]) -> Tuple[Any, int]:
-        """The response and how many times this method sent the call."""
-        # urllib3 repeats failed connections and overload answers, but a body cut short (a proxy dropping the
-        # connection mid-answer) only shows once requests reads it, after urllib3 has handed the response over:
-        # calls that are safe to repeat are repeated here, up to `retries` times as well.
-        repeatable = method in REPEATABLE_METHODS or self.session.get_adapter(url) is self._token_adapter
-        for attempt in range(self.retries + 1):
+              headers: Dict[str, str], sink: "_Sink", use_auth: bool, retries: int) -> int:
+        """Run the attempts of one call until one answers for good; fills `sink`, returns the attempts made."""
+        repeatable = self._is_repeatable(method, url)
+        replayed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            more = attempt <= retries
+            token = None
+            if use_auth:
+                token = self.auth.token(self._exchange)
+                headers["Authorization"] = "Bearer " + token
             with self._count_lock:
                 self.request_count += 1
+            sink.reset()
             try:
-                return self.session.request(method, url, params=_query(params), data=data, headers=headers,
-                                            timeout=self.timeout, allow_redirects=False, verify=self._verify), attempt + 1
-            except requests.exceptions.SSLError as exc:
-                raise InsightTransportError(
-                    "TLS error talking to %s: %s; set ca_path to the CA that signed the server's certificate"
-                    % (_origin(url), _reason(exc)), method, path) from None
-            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-                if repeatable and attempt < self.retries:
-                    time.sleep(backoff_delay(attempt))
+                self._attempt(method, url, path, params, data, headers, sink)
+            except _Broken as broken:
+                # Nothing was sent when the connection was refused; after that only repeatable calls go again,
+                # and never once a streamed file has begun to be written.
+                if more and (broken.unsent or (repeatable and sink.repeatable)):
+                    time.sleep(backoff_delay(attempt - 1))
                     continue
-                raise _retryable(InsightTransportError("the connection broke in the middle of the answer%s: %s" % (
-                    _after(attempt), _reason(exc)), method, path)) from None
-            except requests.exceptions.RetryError as exc:
-                raise _retryable(InsightTransportError("gave up after %d retries: %s" % (self.retries, _reason(exc)),
-                                                       method, path)) from None
-            except requests.exceptions.RequestException as exc:
-                # urllib3 reports a read timeout that outlasted its retries as a connection error: say what it was.
-                if isinstance(exc, requests.exceptions.Timeout) or _timed_out(exc):
-                    error = _retryable(InsightTransportError("no answer within the %gs timeout%s" % (
-                        self.timeout, _after(self.retries if repeatable else 0)), method, path))
-                    error.timed_out = not isinstance(exc, requests.exceptions.ConnectTimeout)
-                    raise error from None
-                if _in_chain(exc, ProtocolError):
-                    # Connected, sent, then the connection closed: not unreachable, but no answer either.
-                    raise _retryable(InsightTransportError("the connection closed before the answer%s: %s" % (
-                        _after(self.retries if repeatable else 0), _reason(exc)), method, path)) from None
-                raise _retryable(InsightTransportError("cannot reach %s%s: %s" % (
-                    _origin(url), _after(self.retries if repeatable else 0), _reason(exc)), method, path)) from None
-        raise AssertionError("unreachable")  # pragma: no cover
+                error = _retryable(InsightTransportError(broken.message % _after(attempt - 1), method, path))
+                error.timed_out = broken.timed_out
+                error.attempts = attempt
+                raise error from None
+            status = sink.status
+            if status in RETRY_STATUSES and repeatable and more:
+                time.sleep(_retry_after(sink.headers.get("Retry-After"), attempt - 1))
+                continue
+            if status == 401 and token is not None and not replayed and more and self.auth.invalidate(token):
+                replayed = True
+                continue
+            return attempt
+
+    def _attempt(self, method: str, url: str, path: str, params: Optional[Mapping[str, Any]], data: Optional[str],
+                 headers: Dict[str, str], sink: "_Sink") -> None:
+        """One attempt, all of it (connect, send, the whole body) within `timeout` seconds; raises _Broken."""
+        deadline = time.monotonic() + self.timeout
+        try:
+            response = self.session.request(method, url, params=_query(params), data=data, headers=headers,
+                                            timeout=(self.timeout, self.timeout), allow_redirects=False,
+                                            verify=self._verify, stream=True)
+        except requests.exceptions.SSLError as exc:
+            raise InsightTransportError(
+                "TLS error talking to %s: %s; set ca_path to the CA that signed the server's certificate"
+                % (_origin(url), _reason(exc)), method, path) from None
+        except requests.exceptions.RequestException as exc:
+            if isinstance(exc, requests.exceptions.Timeout) or _timed_out(exc):
+                connect = isinstance(exc, requests.exceptions.ConnectTimeout)
+                raise _Broken("no answer within the %gs timeout%%s" % self.timeout, unsent=connect,
+                              timed_out=not connect) from None
+            if _in_chain(exc, ProtocolError):
+                # Connected, sent, then the connection closed: not unreachable, but no answer either.
+                raise _Broken("the connection closed before the answer%%s: %s" % _escape(_reason(exc))) from None
+            raise _Broken("cannot reach %s%%s: %s" % (_origin(url), _escape(_reason(exc))), unsent=True) from None
+        with response:
+            sink.start(response)
+            raw = response.raw
+            while not sink.full:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _Broken("the whole answer did not arrive within the %gs timeout%%s" % self.timeout,
+                                  timed_out=True)
+                _bound_socket(raw, remaining)
+                try:
+                    chunk = raw.read1(CHUNK, decode_content=True)
+                except (ReadTimeoutError, TimeoutError):
+                    raise _Broken("the whole answer did not arrive within the %gs timeout%%s" % self.timeout,
+                                  timed_out=True) from None
+                except (ProtocolError, DecodeError, OSError) as exc:
+                    raise _Broken("the connection broke in the middle of the answer%%s: %s"
+                                  % _escape(_reason(exc))) from None
+                if not chunk:
+                    break
+                sink.write(chunk, method, path)
 
     @staticmethod
-    def _decode(response: Any, method: str, path: str, kind: str) -> Any:
-        status = response.status_code
-        content_type = response.headers.get("Content-Type", "")
-        body: bytes = response.content or b""
+    def _decode(sink: "_Sink", method: str, path: str, kind: str) -> Any:
+        status = sink.status
+        content_type = sink.headers.get("Content-Type", "")
+        body = sink.body
         if not 200 <= status < 300:
             envelope = None
             if is_kind(content_type, "json"):
@@ -259,10 +296,12 @@ class InsightClient:
                     envelope = None
             if not isinstance(envelope, dict) or not isinstance(envelope.get("error"), dict):
                 envelope = None
-            error = InsightHTTPError(method, path, status, response.reason or "", envelope,
+            error = InsightHTTPError(method, path, status, sink.reason, envelope,
                                      snippet(body.decode("utf-8", "replace")), content_type)
-            error.retry_after = response.headers.get("Retry-After")
+            error.retry_after = sink.headers.get("Retry-After")
             raise error
+        if isinstance(sink, _FileSink):
+            return sink.size
         if status == 204 or not body:
             return None
         want = "json" if kind == "plain-json" else kind
@@ -271,7 +310,7 @@ class InsightClient:
                 status, content_type or "no content type", NAMES[want], snippet(body.decode("utf-8", "replace"))),
                 method, path)
         if want == "binary":
-            return body
+            return bytes(body)
         text = body.decode("utf-8", "replace")
         if want == "text":
             return text
@@ -287,14 +326,19 @@ class InsightClient:
         """POST once; when its outcome is unknown (lost answer, overload, server error) ask `recover` whether the
         server acted before sending it again. Returns (object, True) when this POST made it, (found, False) when
         `recover` found it. A POST is never repeated blindly: that is how duplicates are made."""
-        attempts = self.retries + 1
-        for attempt in range(attempts):
+        # The POST itself is only repeated where that is safe (nothing was sent, or a 401 renewed the token); the
+        # attempts it used count against the same budget as the ones made here.
+        left = self.retries + 1
+        attempt = 0
+        while True:
             try:
-                return self.post(template, *parts, json_body=json_body), True
+                return self.call("POST", template, *parts, json_body=json_body, retries=left - 1).body, True
             except InsightError as exc:
-                if attempt == attempts - 1 or not is_uncertain(exc):
+                left -= getattr(exc, "attempts", 1)
+                if left <= 0 or not is_uncertain(exc):
                     raise
                 time.sleep(backoff_delay(attempt, exc))
+                attempt += 1
                 found = recover()
                 if found is not None:
                     return found, False
@@ -303,94 +347,241 @@ class InsightClient:
                     # would then make a second object. Stop: the next run reads the server again and converges.
                     raise InsightTransportError("%s; not sent again, because the server may still carry it out: run "
                                                 "the task again" % exc.args[0], exc.method, exc.path) from None
-        raise AssertionError("unreachable")  # pragma: no cover
 
     # -- paging -------------------------------------------------------------------------------------------------
 
     def paged(self, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
               page_size: int = DEFAULT_PAGE_SIZE, concurrent: int = 0,
-              on_page: Optional[Callable[[dict], None]] = None) -> Iterator[Dict[str, Any]]:
-        """Yield every item of a paged listing, following the page object the server returns (its own `size`).
+              on_page: Optional[Callable[[dict], None]] = None, max_items: int = MAX_LISTING_ITEMS,
+              max_bytes: int = MAX_LISTING_BYTES) -> Iterator[Dict[str, Any]]:
+        """Yield every item of a paged listing, following the page object the server returns.
 
-        With `concurrent` > 1 the pages after the first are fetched in parallel once the total is known.
-        `on_page` sees each raw page (its totals) before its items are yielded."""
+        The server may make pages smaller than asked, never larger. A listing ends with an error when a page
+        brings no item not seen before (a server repeating itself), or beyond `max_items` items or `max_bytes`
+        bytes of pages. With `concurrent` > 1 the pages after the first are fetched in parallel once the total is
+        known. `on_page` sees each raw page (its totals) before its items are yielded."""
         base = dict(params or {})
+        route = expand(template, parts) if parts else template
         seen = set()
+        taken = {"items": 0, "bytes": 0}
 
-        def fetch(number: int, size: int) -> Dict[str, Any]:
-            page = self.get(template, *parts, params=dict(base, page=number, size=size))
-            if not isinstance(page, dict) or not isinstance(page.get("content"), list):
-                raise InsightTransportError("the answer is not a page object", "GET", expand(template, parts))
-            return page
+        def fetch(number: int, size: int) -> Tuple[Dict[str, Any], int]:
+            body = self.get(template, *parts, params=dict(base, page=number, size=size))
+            return check_page(body, route), self._local.size
 
-        def fresh(page: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
+        def fresh(number: int, fetched: Tuple[Dict[str, Any], int], serial: bool = True) -> Iterator[Dict[str, Any]]:
+            page, size = fetched
+            taken["bytes"] += size
+            if taken["bytes"] > max_bytes:
+                raise InsightTransportError("the listing is larger than %d bytes; stopped" % max_bytes, "GET", route)
             if on_page is not None:
                 on_page(page)
             # Listings can shift while we page through them; never hand out the same item twice.
+            items = []
             for item in page["content"]:
-                key = item.get("id") if isinstance(item, dict) else None
+                key = item.get("id")
                 if key is not None:
                     if key in seen:
                         continue
                     seen.add(key)
-                yield item
+                items.append(item)
+            # Read in order, a page of only known items means the server is not advancing (on a shifting list
+            # that takes a page's worth of new jobs between two reads). Pages read in parallel can legitimately
+            # repeat items that moved, and their number is fixed by the first page, so they cannot loop.
+            if serial and number > 0 and page["content"] and not items:
+                raise InsightTransportError("page %d brought no new item; the listing does not advance, stopped"
+                                            % number, "GET", route)
+            taken["items"] += len(items)
+            if taken["items"] > max_items:
+                raise InsightTransportError("the listing has more than %d items; stopped" % max_items, "GET", route)
+            yield from items
 
         first = fetch(0, page_size)
-        yield from fresh(first)
-        if _is_last(first, 0):
+        yield from fresh(0, first)
+        page0 = first[0]
+        if _is_last(page0, 0):
             return
-        size = first.get("size") if isinstance(first.get("size"), int) and first["size"] > 0 else len(first["content"])
-        total_pages = first.get("totalPages")
-        if concurrent > 1 and isinstance(total_pages, int) and 1 < total_pages <= MAX_PAGES:
+        total = page0.get("totalElements")
+        if _count(total) and total > max_items:
+            raise InsightTransportError("the listing has %d items, more than %d; stopped" % (total, max_items),
+                                        "GET", route)
+        served = page0.get("size")
+        # A page size larger than asked is ignored: a server cannot make us hold more per answer than we chose.
+        size = min(served, page_size) if _count(served) and served > 0 else max(min(len(page0["content"]), page_size), 1)
+        total_pages = page0.get("totalPages")
+        # In parallel only when the announced pages fit the item cap; otherwise the serial loop meets the caps.
+        if concurrent > 1 and _count(total_pages) and 1 < total_pages <= MAX_PAGES and (total_pages - 1) * size <= max_items:
             numbers = range(1, total_pages)
             with ThreadPoolExecutor(max_workers=min(concurrent, len(numbers))) as pool:
-                for page in pool.map(lambda n: fetch(n, size), numbers):
-                    yield from fresh(page)
+                for number, fetched in zip(numbers, pool.map(lambda n: fetch(n, size), numbers)):
+                    yield from fresh(number, fetched, serial=False)
             return
         for number in range(1, MAX_PAGES):
-            page = fetch(number, size)
-            if not page["content"]:
+            fetched = fetch(number, size)
+            if not fetched[0]["content"]:
                 if on_page is not None:
-                    on_page(page)
+                    on_page(fetched[0])
                 return
-            yield from fresh(page)
-            if _is_last(page, number):
+            yield from fresh(number, fetched)
+            if _is_last(fetched[0], number):
                 return
-        raise InsightTransportError("more than %d pages; stopped" % MAX_PAGES, "GET", expand(template, parts))
+        raise InsightTransportError("more than %d pages; stopped" % MAX_PAGES, "GET", route)
+
+    def get_item(self, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+        """GET one object (a job, a folder), its shape checked like the items of a listing."""
+        route = expand(template, parts) if parts else template
+        return check_item(self.get(template, *parts, params=params), route)
 
     def download_to(self, fileobj: Any, template: str, *parts: Any, max_bytes: Optional[int] = None) -> int:
-        """Stream a binary answer into `fileobj` chunk by chunk (never whole in memory); returns the byte count."""
+        """Stream a binary answer into `fileobj` chunk by chunk, never whole in memory; returns the byte count.
+
+        Same attempts, deadline and budget as every call, except that once the first byte has been written the
+        call is not repeated (what was written cannot be taken back)."""
         path = expand(template, parts) if parts else template
-        for attempt in range(2):
-            token = self.auth.token(self._exchange)
-            with self._count_lock:
-                self.request_count += 1
-            try:
-                response = self.session.get(self.base_url + path, headers={"Accept": ACCEPT["binary"],
-                                                                           "Authorization": "Bearer " + token},
-                                            timeout=self.timeout, allow_redirects=False, verify=self._verify,
-                                            stream=True)
-            except requests.exceptions.RequestException as exc:
-                raise _retryable(InsightTransportError("cannot reach %s: %s" % (_origin(self.base_url), _reason(exc)),
-                                                       "GET", path)) from None
-            with response:
-                if response.status_code == 401 and attempt == 0 and self.auth.invalidate(token):
-                    continue
-                if not 200 <= response.status_code < 300:
-                    self._decode(response, "GET", path, "binary")
-                written = 0
-                try:
-                    for chunk in response.iter_content(65536):
-                        written += len(chunk)
-                        if max_bytes is not None and written > max_bytes:
-                            raise InsightTransportError("the file is larger than %d bytes; stopped" % max_bytes,
-                                                        "GET", path)
-                        fileobj.write(chunk)
-                except requests.exceptions.RequestException as exc:
-                    raise _retryable(InsightTransportError("the connection broke in the middle of the answer: %s"
-                                                           % _reason(exc), "GET", path)) from None
-                return written
-        raise AssertionError("unreachable")  # pragma: no cover
+        sink = _FileSink(fileobj, max_bytes)
+        self._send("GET", self.base_url + path, path, None, None, {"Accept": ACCEPT["binary"]}, sink, True,
+                   self.retries)
+        return self._decode(sink, "GET", path, "binary")
+
+
+def check_page(page: Any, route: str) -> Dict[str, Any]:
+    """A page must be an object whose `content` is a list of well-formed items."""
+    if not isinstance(page, dict) or not isinstance(page.get("content"), list):
+        raise _unexpected("not a page object with a content list", route)
+    for item in page["content"]:
+        check_item(item, route)
+    return page
+
+
+def check_item(item: Any, route: str) -> Dict[str, Any]:
+    """An item (job, folder, app, user) must be an object; its `id` and `status`, when present, strings."""
+    if not isinstance(item, dict):
+        raise _unexpected("an item is %s, not an object" % _type_name(item), route)
+    for field in ("id", "status"):
+        if field in item and not isinstance(item[field], str):
+            raise _unexpected("%s is %s, not a string" % (field, _type_name(item[field])), route)
+    return item
+
+
+def _unexpected(what: str, route: str) -> InsightTransportError:
+    return InsightTransportError("unexpected answer from the server: %s (GET %s)" % (what, route.split("?")[0]),
+                                 "GET", route)
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number")
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _Broken(Exception):
+    """An attempt that got no full answer. `message` holds one %s for the attempts made; `unsent` says the call
+    never reached the server (safe to repeat whatever its method)."""
+
+    def __init__(self, message: str, unsent: bool = False, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.unsent = unsent
+        self.timed_out = timed_out
+
+
+class _Sink:
+    """Where an attempt's answer goes: the status and headers, and the body up to a size cap."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.reset()
+
+    def reset(self) -> None:
+        self.status = 0
+        self.reason = ""
+        self.headers: Mapping[str, str] = {}
+        self.body = bytearray()
+        self.size = 0
+        self.full = False
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def repeatable(self) -> bool:
+        return True
+
+    def start(self, response: Any) -> None:
+        self.status = response.status_code
+        self.reason = response.reason or ""
+        self.headers = response.headers
+        length = response.headers.get("Content-Length", "")
+        if self.ok and length.isdigit() and int(length) > self.limit:
+            raise InsightTransportError("the answer is %s bytes, more than the %d allowed; stopped"
+                                        % (length, self.limit), response.request.method, _path_of(response.url))
+
+    def write(self, chunk: bytes, method: str, path: str) -> None:
+        self.size += len(chunk)
+        if not self.ok:
+            # An error body only feeds a one-line message: keep its start, drop the rest.
+            self.body += chunk[:max(MAX_ERROR_BYTES - len(self.body), 0)]
+            self.full = len(self.body) >= MAX_ERROR_BYTES
+            return
+        if self.size > self.limit:
+            raise InsightTransportError("the answer is larger than the %d bytes allowed; stopped" % self.limit,
+                                        method, path)
+        self.keep(chunk)
+
+    def keep(self, chunk: bytes) -> None:
+        self.body += chunk
+
+
+class _Buffer(_Sink):
+    """The answer kept in memory, for JSON and text (capped at MAX_JSON_BYTES)."""
+
+
+class _FileSink(_Sink):
+    """A successful answer streamed into a file object; error bodies are kept in memory for the message."""
+
+    def __init__(self, fileobj: Any, max_bytes: Optional[int]) -> None:
+        self.fileobj = fileobj
+        self.written = 0
+        super().__init__(MAX_FILE_BYTES if max_bytes is None else max_bytes)
+
+    @property
+    def repeatable(self) -> bool:
+        return self.written == 0
+
+    def keep(self, chunk: bytes) -> None:
+        self.fileobj.write(chunk)
+        self.written += len(chunk)
+
+
+def _bound_socket(raw: Any, remaining: float) -> None:
+    """Let no single read outlast the attempt's deadline (the timeout given to requests applies to each read)."""
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is not None:
+        try:
+            sock.settimeout(max(remaining, 0.01))
+        except OSError:
+            pass
+
+
+def _retry_after(value: Optional[str], attempt: int) -> float:
+    if value:
+        try:
+            return min(max(Retry(0).parse_retry_after(value), 0.0), RETRY_AFTER_MAX)
+        except (ValueError, InvalidHeader):
+            pass
+    return min(BACKOFF_FACTOR * (2 ** attempt), BACKOFF_MAX)
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%%")
+
+
+def _path_of(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url or "")
 
 
 def _is_last(page: Dict[str, Any], number: int) -> bool:

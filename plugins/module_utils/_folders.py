@@ -166,7 +166,7 @@ class Repository:
     def folder(self, folder_id: str) -> Optional[Item]:
         """GET a folder by id, or None when it is gone or not visible to this user."""
         try:
-            return as_item(self.client.get("/api/folders/{}", folder_id), "GET", "/api/folders/" + folder_id)
+            return self.client.get_item("/api/folders/{}", folder_id)
         except InsightHTTPError as exc:
             if exc.status == 404:
                 return None

@@ -217,7 +217,7 @@ def _upper_set(value: Any, name: str) -> Optional[FrozenSet[str]]:
 def get_job(client: Any, job_id: str) -> Optional[Dict[str, Any]]:
     """One job, normalised, or None when the server does not have it (or it is not visible to this user)."""
     try:
-        return normalize_job(client.get("/api/jobs/{}", job_id))
+        return normalize_job(client.get_item("/api/jobs/{}", job_id))
     except InsightHTTPError as exc:
         if exc.status == 404:
             return None

@@ -59,6 +59,8 @@ class FakeServer:
             raise InsightHTTPError("GET", "/api/jobs/" + parts[0], 404, "Not Found")
         return dict(job)
 
+    get_item = get  # the real client also checks the item's shape
+
     def _listed(self, params):
         finished = bool((params or {}).get("includeFinished"))
         return [dict(j) for j in self.jobs.values() if (finished or j["status"] not in FINISHED) and j["id"] not in self.unlisted]
