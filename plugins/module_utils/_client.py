@@ -6,6 +6,7 @@ retries, paging and error envelope. Modules and plugins wrap it; they never talk
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -561,10 +562,8 @@ def _bound_socket(raw: Any, remaining: float) -> None:
     """Let no single read outlast the attempt's deadline (the timeout given to requests applies to each read)."""
     sock = getattr(getattr(raw, "connection", None), "sock", None)
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.settimeout(max(remaining, 0.01))
-        except OSError:
-            pass
 
 
 def _retry_after(value: Optional[str], attempt: int) -> float:

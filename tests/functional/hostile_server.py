@@ -186,7 +186,7 @@ class HostileServer:
                 except OSError:
                     self.close_connection = True  # the client gave up: that is what these tests want
 
-            do_GET = do_POST = do_PATCH = do_DELETE = _serve  # noqa: N815
+            do_GET = do_POST = do_PATCH = do_DELETE = _serve
 
         return Handler
 
