@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from ._args import plain_http_warnings, validate_connection
 from ._auth import IamToken, KeyPairToken, StaticToken, TokenSource
-from ._errors import InsightError, InsightHTTPError, InsightTransportError, snippet
+from ._errors import InsightError, InsightHTTPError, InsightTransportError, ListingUnsettled, snippet
 from ._media import ACCEPT, JSON, NAMES, is_kind
 
 try:
@@ -354,13 +354,20 @@ class InsightClient:
     def paged(self, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
               page_size: int = DEFAULT_PAGE_SIZE, concurrent: int = 0,
               on_page: Optional[Callable[[dict], None]] = None, max_items: int = MAX_LISTING_ITEMS,
-              max_bytes: int = MAX_LISTING_BYTES) -> Iterator[Dict[str, Any]]:
+              max_bytes: int = MAX_LISTING_BYTES, follow_shifts: bool = False) -> Iterator[Dict[str, Any]]:
         """Yield every item of a paged listing, following the page object the server returns.
 
         The server may make pages smaller than asked, never larger. A listing ends with an error when a page
         brings no item not seen before (a server repeating itself), or beyond `max_items` items or `max_bytes`
         bytes of pages. With `concurrent` > 1 the pages after the first are fetched in parallel once the total is
-        known. `on_page` sees each raw page (its totals) before its items are yielded."""
+        known. `on_page` sees each raw page (its totals) before its items are yielded.
+
+        With `follow_shifts`, items that leave the listing while it is read do not hide others: pages are numbered,
+        so when `totalElements` drops by d between two reads, up to d later items moved onto pages already read.
+        Those pages are read again (as many as d items can span), which finds the moved items; a parallel pass
+        whose pages disagree on the total is checked by such a serial pass. Items added meanwhile only push others
+        onto later pages (read anyway, duplicates dropped). A listing that keeps changing faster than this catches
+        up (more re-reads than pages) raises ListingUnsettled."""
         base = dict(params or {})
         route = expand(template, parts) if parts else template
         seen = set()
@@ -413,9 +420,18 @@ class InsightClient:
         # In parallel only when the announced pages fit the item cap; otherwise the serial loop meets the caps.
         if concurrent > 1 and _count(total_pages) and 1 < total_pages <= MAX_PAGES and (total_pages - 1) * size <= max_items:
             numbers = range(1, total_pages)
+            totals = {total}
             with ThreadPoolExecutor(max_workers=min(concurrent, len(numbers))) as pool:
                 for number, fetched in zip(numbers, pool.map(lambda n: fetch(n, size), numbers)):
+                    totals.add(fetched[0].get("totalElements"))
                     yield from fresh(number, fetched, serial=False)
+            if not follow_shifts or len(totals) == 1:
+                return
+            # The list changed while the pages were read at once: a serial pass that follows the shifts settles it.
+            yield from _follow(fetch, fresh, 0, size, None, route)
+            return
+        if follow_shifts:
+            yield from _follow(fetch, fresh, 1, size, total, route)
             return
         for number in range(1, MAX_PAGES):
             fetched = fetch(number, size)
@@ -443,6 +459,44 @@ class InsightClient:
         self._send("GET", self.base_url + path, path, None, None, {"Accept": ACCEPT["binary"]}, sink, True,
                    self.retries)
         return self._decode(sink, "GET", path, "binary")
+
+
+def _follow(fetch: Callable[[int, int], Tuple[Dict[str, Any], int]],
+            fresh: Callable[..., Iterator[Dict[str, Any]]], start: int, size: int,
+            last_total: Any, route: str) -> Iterator[Dict[str, Any]]:
+    """Read pages `start`, `start`+1, ... in order; after a drop of the total, read again the pages below that
+    the moved items can now be on (see `paged`). Re-reads are bounded by the pages read plus a few."""
+    rereads = 0
+    number = start
+    while number < MAX_PAGES:
+        fetched = fetch(number, size)
+        page = fetched[0]
+        total = page.get("totalElements")
+        # How many items may have moved below this page since the previous read.
+        pending = last_total - total if _count(total) and _count(last_total) and total < last_total else 0
+        if page["content"]:
+            # Right after a drop, a page of only known items is expected: they were read on the page before.
+            yield from fresh(number, fetched, serial=not pending)
+        if _count(total):
+            last_total = total
+        back = number
+        while pending > 0 and back > 0:
+            back -= 1
+            rereads += 1
+            if rereads > number + 4:
+                raise ListingUnsettled("the listing kept changing while it was read (items left it faster than "
+                                       "%d extra page reads could follow)" % (rereads - 1), "GET", route)
+            again = fetch(back, size)
+            yield from fresh(back, again, serial=False)
+            again_total = again[0].get("totalElements")
+            if _count(again_total) and _count(last_total) and again_total < last_total:
+                pending += last_total - again_total  # more left while we stepped back: step further
+                last_total = again_total
+            pending -= size
+        if not page["content"] or _is_last(page, number):
+            return
+        number += 1
+    raise InsightTransportError("more than %d pages; stopped" % MAX_PAGES, "GET", route)
 
 
 def check_page(page: Any, route: str) -> Dict[str, Any]:

@@ -29,11 +29,18 @@ class InsightClientLike(Protocol):
     def delete(self, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None) -> Any:
         ...
 
+    def get_item(self, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+        ...
+
     def download(self, template: str, *parts: Any) -> bytes:
         ...
 
+    def download_to(self, fileobj: Any, template: str, *parts: Any, max_bytes: Optional[int] = None) -> int:
+        ...
+
     def paged(self, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None, page_size: int = ...,
-              concurrent: int = 0) -> Iterator[Dict[str, Any]]:
+              concurrent: int = 0, on_page: Optional[Callable[[Dict[str, Any]], None]] = None,
+              max_items: int = ..., max_bytes: int = ..., follow_shifts: bool = False) -> Iterator[Dict[str, Any]]:
         ...
 
     def call(self, method: str, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,

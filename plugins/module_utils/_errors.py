@@ -102,6 +102,10 @@ class InsightTransportError(InsightError):
     """The server could not be reached or answered something that is not the Insight API."""
 
 
+class ListingUnsettled(InsightTransportError):
+    """A listing changed faster than re-reading its pages could follow (see InsightClient.paged)."""
+
+
 class InsightHTTPError(InsightError):
     """A non-2xx answer, carrying the fields of Insight's error envelope."""
 

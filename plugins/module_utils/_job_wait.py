@@ -117,7 +117,7 @@ class JobWaiter:
 
     def _pass(self, include_finished: bool) -> List[Dict[str, Any]]:
         start = _requests(self.client)
-        jobs, _consistent = read_pass(self.client, self.listing_filter, include_finished, self.parallel)
+        jobs, _complete = read_pass(self.client, self.listing_filter, include_finished, self.parallel)
         if not include_finished and start is not None:
             self.listing_cost = max(1, (_requests(self.client) or start) - start)
         return jobs

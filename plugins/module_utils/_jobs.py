@@ -11,7 +11,7 @@ import re
 from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ._args import check_id
-from ._errors import InsightConfigError, InsightHTTPError, InsightTransportError
+from ._errors import InsightConfigError, InsightHTTPError, InsightTransportError, ListingUnsettled
 
 STATUSES = ("QUEUED", "EXECUTING", "COMPLETING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED", "DELETING",
             "DELETED", "INACTIVE")
@@ -225,40 +225,40 @@ def get_job(client: Any, job_id: str) -> Optional[Dict[str, Any]]:
 
 
 def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4) -> List[Dict[str, Any]]:
-    """Every job of one consistent listing pass, normalised, then filtered client-side by `job_filter`.
+    """Every job of one complete listing pass, normalised, then filtered client-side by `job_filter`.
 
     The server pages by number, so when jobs leave the list while it is read (other jobs finish, or leave the job
-    history), later jobs move onto pages already read and would be missed. Every job that leaves changes the
-    list's `totalElements`, so a pass is consistent when every page reports the same `totalElements` and the pass
-    read exactly that many distinct jobs. A pass that is not is read again, up to LISTING_PASSES times; after that the
-    listing fails rather than hand out a partial list. Two limits: a server that sends no `totalElements` cannot be
-    checked (its single pass is taken as is), and a pass during which exactly as many jobs were created as left
-    keeps the total, so it can still miss a job that shifted (the next run sees it)."""
+    history), later jobs move onto pages already read. The pass follows those shifts (`paged(follow_shifts=True)`:
+    every drop of `totalElements` between two reads makes it read again the pages the moved jobs can now be on), so
+    a job that stays listed for the whole pass is never missed (and a job that finished while the pass read on is
+    listed as it was when read: any listing that takes more than one call is spread over time). A list that changes
+    faster than that can follow is
+    read again, up to LISTING_PASSES times; after that the listing fails rather than hand out a partial list. Two
+    limits: a server that sends no `totalElements` cannot be followed (its single pass is taken as is), and a gap
+    between two reads in which as many jobs were added before the read position as left keeps the total, so a job
+    that moved then can still be missed (the next run sees it)."""
     for _pass in range(LISTING_PASSES):
-        jobs, consistent = read_pass(client, job_filter, include_finished, concurrent)
-        if consistent:
+        jobs, complete = read_pass(client, job_filter, include_finished, concurrent)
+        if complete:
             return [dict(job) for job in job_filter.select(jobs)]
     raise InsightTransportError("the job list kept changing while it was read (%d passes, other jobs finishing or "
-                                "leaving the history between pages); nothing was done with a partial list: run it "
-                                "again" % LISTING_PASSES, "GET", "/api/jobs")
+                                "leaving the history between pages faster than re-reading could follow); nothing "
+                                "was done with a partial list: run it again" % LISTING_PASSES, "GET", "/api/jobs")
 
 
 def read_pass(client: Any, job_filter: JobFilter, include_finished: bool = False,
               concurrent: int = 4) -> Tuple[List[Dict[str, Any]], bool]:
-    """One paging pass (only the server-side part of `job_filter` applies), normalised, and whether it was
-    consistent. Pollers use it directly: they confirm every job a pass did not show (see _job_wait)."""
+    """One paging pass that follows shifts (only the server-side part of `job_filter` applies), normalised, and
+    whether it completed. Pollers use it directly: they confirm every job a pass did not show (see _job_wait)."""
     params: Dict[str, Any] = dict(job_filter.server_params())
     params["includeFinished"] = bool(include_finished)
-    totals: List[Any] = []
-    jobs = [normalize_job(job) for job in client.paged(
-        "/api/jobs", params=params, concurrent=concurrent, on_page=lambda page: totals.append(page.get("totalElements")))]
-    return jobs, _consistent(totals, len(jobs))
-
-
-def _consistent(totals: Sequence[Any], count: int) -> bool:
-    if not totals or any(not isinstance(total, int) for total in totals):
-        return True
-    return len(set(totals)) == 1 and totals[0] == count
+    jobs: List[Dict[str, Any]] = []
+    try:
+        for job in client.paged("/api/jobs", params=params, concurrent=concurrent, follow_shifts=True):
+            jobs.append(normalize_job(job))
+    except ListingUnsettled:
+        return jobs, False
+    return jobs, True
 
 
 def resolve_apps(client: Any, wanted: Optional[Sequence[str]], option: str = "app") -> Optional[List[str]]:

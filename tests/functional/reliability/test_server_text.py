@@ -22,9 +22,10 @@ def test_control_characters_from_the_server_never_reach_the_message(plant, run_p
     assert not CONTROL.search(msg), repr(msg)
     assert "done\\x1b[2J\\x0aFAKE: all good\\x0d" in msg
     assert "\x1b" not in result.stdout + result.stderr
-    # The returned envelope is the server's, as it arrived: the escape is still there for whoever inspects it.
+    # The returned envelope is the server's, as it arrived (JavaScript-escaped, as Insight sends every message):
+    # the escape is still there for whoever inspects it.
     inner = outcome["error"]["error"]["innerError"]["message"]
-    assert inner == "done\x1b[2J\\nFAKE: all good\\r"
+    assert inner == "done\\u001B[2J\\nFAKE: all good\\r"
     assert [d["target"] for d in outcome["error"]["error"]["details"]] == ["field0", "field1"]
 
     proc = run_inventory({"plugin": INVENTORY}, raw=True,

@@ -104,12 +104,15 @@ def test_jobs_that_finish_mid_listing_do_not_hide_the_others(insight, run_invent
     queued = busy_server(insight)
     insight.faults({"route": LIST, "kind": "finish_jobs", "jobs": 10, "count": 1})
     listing = run_inventory(config())
-    assert hosts_of(listing, "insight_jobs") == queued
+    # Jobs read before they finished are listed as they were read; none of the others is hidden by the shift.
+    assert queued <= hosts_of(listing, "insight_jobs")
     assert hosts_of(listing, "insight_status_queued") == queued
 
 
 def test_a_list_that_never_settles_fails_the_source(insight, run_inventory):
-    busy_server(insight, others=40)
-    insight.faults({"route": LIST, "kind": "remove_jobs", "jobs": 1})
-    line = failure(run_inventory, config(), lenient=False)
+    # A page's worth of jobs leaves after every read: re-reading the pages below can never catch up. (Pages read
+    # one by one: read all at once, such a server would be emptied by the first pass.)
+    busy_server(insight, others=400)
+    insight.faults({"route": LIST, "kind": "remove_jobs", "jobs": 5})
+    line = failure(run_inventory, config(parallel=1), lenient=False)
     assert line.startswith("GET /api/jobs: the job list kept changing while it was read"), line

@@ -287,7 +287,7 @@ def test_a_failed_page_fails_the_source_in_one_line_and_adds_no_host(monkeypatch
 
 # -- listings that change while they are read ---------------------------------------------------------------------
 
-def test_a_listing_that_changes_between_pages_is_read_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_job_that_moves_onto_a_page_already_read_is_found(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     fake = FakeJobs(page_size=2)
     ids = [fake.add_job("job-%d" % n) for n in range(5)]
     finished = []
@@ -300,22 +300,24 @@ def test_a_listing_that_changes_between_pages_is_read_again(monkeypatch: pytest.
 
     fake.between_pages = first_job_finishes
     inventory = Source(monkeypatch, tmp_path, fake).parse({"parallel": 1})
-    assert hosts(inventory) == sorted(ids[1:])
-    # Two pages that missed job 2 (the second page said it was the last of 4 jobs, the first said 5), then a
-    # consistent pass of two pages.
-    assert fake.count("GET /api/jobs") == 2 + 2
+    # Job 2 is found although it moved onto page 0 after that page was read; job 0 is listed as it was when read.
+    assert hosts(inventory) == sorted(ids)
+    # The second page said 4 jobs where the first said 5: page 0 was read again, once.
+    assert fake.count("GET /api/jobs") == 2 + 1
 
 
 def test_a_listing_that_never_settles_fails_in_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # A page's worth of jobs finishes before every page read: re-reading the pages below can never catch up.
     fake = FakeJobs(page_size=2)
-    for n in range(9):
+    for n in range(60):
         fake.add_job("job-%d" % n)
 
-    def one_more_finishes(_page: int) -> None:
+    def two_more_finish(_page: int) -> None:
         unfinished = [job_id for job_id, job in fake.jobs.items() if job["status"] == "QUEUED"]
-        fake.jobs[unfinished[0]]["status"] = "COMPLETED"
+        for job_id in unfinished[:2]:
+            fake.jobs[job_id]["status"] = "COMPLETED"
 
-    fake.between_pages = one_more_finishes
+    fake.between_pages = two_more_finish
     with pytest.raises(AnsibleParserError, match=r"^GET /api/jobs: the job list kept changing while it was read") as caught:
         Source(monkeypatch, tmp_path, fake).parse({"parallel": 1})
     assert "\n" not in str(caught.value)

@@ -157,6 +157,10 @@ class FakeInsight:
 
     # -- InsightClientLike -----------------------------------------------------------------------------------------
 
+    def get_item(self, template: str, *parts: Any, params: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        # The real client checks the item's shape; the fake's items are well formed.
+        return dict(self.get(template, *parts, params=params))
+
     def get(self, template: str, *parts: Any, params: Optional[Dict[str, Any]] = None, kind: str = "json") -> Any:
         self._record("GET", template)
         if template == "/api/authentication/current-user":

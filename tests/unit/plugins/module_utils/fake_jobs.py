@@ -13,6 +13,7 @@ InsightClient counts them."""
 
 from __future__ import annotations
 
+import types
 import uuid
 from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
@@ -35,6 +36,8 @@ class FakeJobs:
     def __init__(self, apps: Tuple[str, ...] = ("Logistics", "Portfolio"), page_size: int = 2) -> None:
         self.base_url = BASE_URL
         self.page_size = page_size
+        # What the real client's paging reads after each page: the body size it counts against the listing cap.
+        self._local = types.SimpleNamespace(size=0)
         self.apps: Dict[str, str] = {ident("app-" + name): name for name in apps}
         self.users: Dict[str, str] = {ident("user-" + name): name for name in ("alice", "bob")}
         self.jobs: Dict[str, Dict[str, Any]] = {}
@@ -147,11 +150,16 @@ class FakeJobs:
             return self._page(apps, params)
         raise AssertionError("no such route in the fake: GET " + template)
 
+    def get_item(self, template: str, *parts: Any, params: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        # The real client checks the item's shape; the fake's items are well formed.
+        return dict(self.get(template, *parts, params=params))
+
     def paged(self, template: str, *parts: Any, params: Optional[Dict[str, Any]] = None, page_size: int = 500,
-              concurrent: int = 0, on_page: Optional[Callable[[dict], None]] = None) -> Iterator[Dict[str, Any]]:
-        # The real client's paging over this fake's pages: same page walk, same duplicate rule.
+              concurrent: int = 0, on_page: Optional[Callable[[dict], None]] = None,
+              follow_shifts: bool = False) -> Iterator[Dict[str, Any]]:
+        # The real client's paging over this fake's pages: same page walk, same duplicate and shift rules.
         return InsightClient.paged(self, template, *parts, params=params, page_size=page_size,
-                                   concurrent=concurrent, on_page=on_page)
+                                   concurrent=concurrent, on_page=on_page, follow_shifts=follow_shifts)
 
     def delete(self, template: str, *parts: Any, params: Optional[Dict[str, Any]] = None) -> Any:
         self._record("DELETE " + template)

@@ -65,7 +65,7 @@ class FakeServer:
         finished = bool((params or {}).get("includeFinished"))
         return [dict(j) for j in self.jobs.values() if (finished or j["status"] not in FINISHED) and j["id"] not in self.unlisted]
 
-    def paged(self, template, params=None, concurrent=0, on_page=None):
+    def paged(self, template, params=None, concurrent=0, on_page=None, follow_shifts=False):
         self._tick()
         listed = self._listed(params)
         if on_page is not None:

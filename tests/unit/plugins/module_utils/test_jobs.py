@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightTransportError
+from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightTransportError, ListingUnsettled
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
     JOB_FIELDS, JOB_FILTER_OPTIONS, LISTING_PASSES, STATUSES, JobFilter, count_by_status, job_filter_argument_spec,
     list_jobs, normalize_job, parse_moment, parse_timestamp)
@@ -111,19 +111,20 @@ def test_filter_resolves_app_names_to_ids_once():
 
 
 class ShiftingPages:
-    """A job listing whose `totalElements` disagrees between pages for the first `unsettled` passes."""
+    """A job listing that changes faster than re-reading can follow for the first `unsettled` passes."""
 
     def __init__(self, unsettled):
         self.unsettled = unsettled
         self.passes = 0
 
-    def paged(self, template, params=None, concurrent=0, on_page=None):
+    def paged(self, template, params=None, concurrent=0, follow_shifts=False):
+        assert follow_shifts, "the job listing must follow shifts"
         self.passes += 1
         jobs = [{"id": str(n), "status": "QUEUED"} for n in range(4)]
-        shifting = self.passes <= self.unsettled
-        on_page({"totalElements": 6 if shifting else 4, "content": jobs[:2]})
-        on_page({"totalElements": 4, "content": jobs[2:]})
-        return iter(jobs)
+        yield jobs[0]
+        if self.passes <= self.unsettled:
+            raise ListingUnsettled("the listing kept changing while it was read", "GET", template)
+        yield from jobs[1:]
 
 
 def test_list_jobs_reads_again_until_a_pass_is_consistent():
