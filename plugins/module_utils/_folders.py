@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ._args import check_id, check_uuid
+from ._args import check_uuid
 from ._client_protocol import InsightClientLike
 from ._errors import InsightConfigError, InsightError, InsightHTTPError, InsightTransportError
-from ._folder_paths import RepoPath, item_view, parse_path
+from ._folder_paths import RepoPath
 
 Item = Dict[str, Any]
 
@@ -283,45 +283,3 @@ class Repository:
             depth += 1
         return found
 
-
-def folder_info(repo: Repository, params: Dict[str, Any], base_url: str) -> Dict[str, Any]:
-    """insight_folder_info: a folder (by path or id) or an app's root, optionally with what lies below it."""
-    recurse = bool(params.get("recurse"))
-    depth = params.get("depth")
-    if depth is not None and (not recurse or depth < 1):
-        raise InsightConfigError("depth: limits recurse; give it with recurse: true, as a number of levels of 1 or more")
-    scenarios_wanted = bool(params.get("include_scenarios"))
-    start: Optional[Item] = None
-    if params.get("path") is not None:
-        path = parse_path(params["path"], "path", allow_app_root=True)
-        app, chain, missing = repo.walk(path)
-        if missing == len(path.names):
-            start = chain[-1] if chain else app
-    elif params.get("id") is not None:
-        start = repo.folder(check_id(params["id"], "id"))
-    elif params.get("app") is not None:
-        start = repo.app(str(params["app"]), "app")
-    else:
-        raise InsightConfigError("path, id or app: give the folder, or the app whose folders to list")
-    folders: List[Item] = []
-    scenarios: List[Item] = []
-    if start is not None:
-        at_root = start.get("objectType") == "APP"
-        if not at_root:
-            folders.append(start)
-        if recurse:
-            limit = depth
-        elif at_root or scenarios_wanted:
-            limit = 1
-        else:
-            limit = 0
-        for item, _level in (repo.descendants(start, limit) if limit != 0 else []):
-            if is_folder(item):
-                if recurse or at_root:
-                    folders.append(item)
-            elif scenarios_wanted:
-                scenarios.append(item)
-    out: Dict[str, Any] = {"changed": False, "folders": [item_view(f, base_url) for f in folders]}
-    if scenarios_wanted:
-        out["scenarios"] = [item_view(s, base_url) for s in scenarios]
-    return out

@@ -395,18 +395,21 @@ changes:
 from typing import Any, Dict
 
 from ansible_collections.xpress.insight.plugins.module_utils._folder_paths import SHARE_STATUSES
-from ansible_collections.xpress.insight.plugins.module_utils._folder_states import run_folder
-from ansible_collections.xpress.insight.plugins.module_utils._folder_tree import check_tree_options, run_tree
+from ansible_collections.xpress.insight.plugins.module_utils._folder_run import folder_settings, run_folder
+from ansible_collections.xpress.insight.plugins.module_utils._folder_tree import check_tree_options, run_tree, tree_settings
 from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
-    client = module.client
     check_tree_options(module.params)
     if module.params.get("tree") is not None:
-        return run_tree(Repository(client, module.warn), module.params, module.check_mode, client.base_url, module._diff)
-    return run_folder(Repository(client, module.warn), module.params, module.check_mode, client.base_url, module._diff)
+        tree = tree_settings(module.params, want_diff=module.diff_mode)
+        client = module.client
+        return run_tree(Repository(client, module.warn), tree, module.check_mode, client.base_url)
+    settings = folder_settings(module.params)
+    client = module.client
+    return run_folder(Repository(client, module.warn), settings, module.check_mode, client.base_url)
 
 
 def main() -> None:
