@@ -259,8 +259,7 @@ class FolderRun:
                 return self.after_refusal(exc, _path_of(before), "renamed the folder to %s" % show(name),
                                           renamed_meanwhile)
             if after.get("name") != name:
-                raise InsightError("name: the server renamed %s to %s because a sibling named %s appeared meanwhile"
-                                   % (_path_of(before), show(after.get("name")), show(name)))
+                self.repo.undo_rename(_path_of(before), after, before, name)
         self.updated.append(_path_of(after))
         self.note_diff(_path_of(before), _path_of(after), before, after)
         return after
@@ -463,8 +462,7 @@ class FolderRun:
 
                 return self.after_refusal(exc, label, "moved the folder to %s" % dest_path, moved_meanwhile)
             if after.get("name") != folder["name"]:
-                raise InsightError("dest: the server moved %s as %s because an item named %s appeared in %s meanwhile"
-                                   % (label, show(after.get("name")), show(folder["name"]), dest_path))
+                self.repo.undo_move(label, after, before, dest, dest_path)
         self.moved.append(label)
         self.note_diff(label, _path_of(after), before, after)
         return after

@@ -6,7 +6,7 @@ users, and the folder writes that must survive lost answers and concurrent write
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple
 
 from ._args import check_uuid
 from ._client_protocol import InsightClientLike
@@ -223,6 +223,46 @@ class Repository:
         self.warn("%s: another writer created this folder at the same time; removed the duplicate %r that the server "
                   "made for this run and used the existing folder" % (path.text, duplicate.get("name")))
         return existing
+
+    def twin(self, container: Item, name: str, exclude: Optional[str]) -> Optional[Item]:
+        """A child of `container` (read again) whose name equals `name` without regard to case, other than `exclude`."""
+        for child in self.children(container, fresh=True):
+            if child.get("id") != exclude and str(child.get("name", "")).casefold() == name.casefold():
+                return child
+        return None
+
+    def _clash_text(self, container: Item, asked: str, exclude: Optional[str]) -> str:
+        twin = self.twin(container, asked, exclude)
+        if twin is not None and twin.get("name") != asked:
+            return ("the server treats %r and the existing %r as the same name (it compares names without regard to "
+                    "case)" % (asked, twin.get("name")))
+        return "an item named %r appeared there meanwhile" % asked
+
+    def undo_rename(self, where: str, renamed: Item, before: Item, asked: str) -> NoReturn:
+        """The server suffixed a rename because a sibling holds the name: rename the folder back and fail, naming
+        both names."""
+        why = self._clash_text(self.container_of(renamed), asked, renamed.get("id"))
+        head = "name: %s: %s, so the server renamed the folder to %r instead" % (where, why, renamed.get("name"))
+        try:
+            self.update(renamed["id"], {"name": before["name"]}, False, False)
+        except InsightError as exc:
+            raise InsightError("%s; renaming it back to %r failed: %s" % (head, before["name"], exc.to_line())) from None
+        raise InsightError("%s; renamed it back to %r, so nothing is left changed" % (head, before["name"]))
+
+    def undo_move(self, where: str, moved: Item, before: Item, dest: Item, dest_path: str) -> NoReturn:
+        """The server suffixed a move because the destination holds the name: move the folder back (under its own
+        name) and fail, naming both names."""
+        name = str(before.get("name"))
+        why = self._clash_text(dest, name, moved.get("id"))
+        head = "dest: %s: %s in %s, so the server moved the folder there as %r instead" % (
+            where, why, dest_path, moved.get("name"))
+        try:
+            back = self.move(moved, self.container_of(before))
+            if back.get("name") != name:
+                self.update(back["id"], {"name": name}, False, False)
+        except InsightError as exc:
+            raise InsightError("%s; moving it back failed: %s" % (head, exc.to_line())) from None
+        raise InsightError("%s; moved it back, so nothing is left changed" % head)
 
     def delete(self, folder_id: str) -> bool:
         """Delete a folder this run saw. A 404 means it is already gone (for example a retried DELETE that the
