@@ -402,11 +402,11 @@ from ansible_collections.xpress.insight.plugins.module_utils._module import Insi
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
-    check_tree_options(module.params)
     if module.params.get("tree") is not None:
         tree = tree_settings(module.params, want_diff=module.diff_mode)
         client = module.client
         return run_tree(Repository(client, module.warn), tree, module.check_mode, client.base_url)
+    check_tree_options(module.params)  # prune and inherit only mean something with tree
     settings = folder_settings(module.params)
     client = module.client
     return run_folder(Repository(client, module.warn), settings, module.check_mode, client.base_url)
