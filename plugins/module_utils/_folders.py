@@ -236,7 +236,7 @@ class Repository:
         if twin is not None and twin.get("name") != asked:
             return ("the server treats %r and the existing %r as the same name (it compares names without regard to "
                     "case)" % (asked, twin.get("name")))
-        return "an item named %r appeared there meanwhile" % asked
+        return "an item named %r appeared meanwhile" % asked
 
     def undo_rename(self, where: str, renamed: Item, before: Item, asked: str) -> NoReturn:
         """The server suffixed a rename because a sibling holds the name: rename the folder back and fail, naming
@@ -254,8 +254,8 @@ class Repository:
         name) and fail, naming both names."""
         name = str(before.get("name"))
         why = self._clash_text(dest, name, moved.get("id"))
-        head = "dest: %s: %s in %s, so the server moved the folder there as %r instead" % (
-            where, why, dest_path, moved.get("name"))
+        head = "dest: %s: in %s, %s, so the server moved the folder there as %r instead" % (
+            where, dest_path, why, moved.get("name"))
         try:
             back = self.move(moved, self.container_of(before))
             if back.get("name") != name:

@@ -290,6 +290,30 @@ def test_a_folder_made_meanwhile_is_used_and_the_duplicate_removed() -> None:
     assert "another writer created this folder" in warnings[0]
 
 
+def test_a_rename_the_server_suffixes_is_renamed_back() -> None:
+    fake = seeded()
+    fake.before_write = other_writer(fake, "/Logistics/Old", on="PATCH /api/folders/{}")
+    with pytest.raises(InsightError) as info:
+        run(fake, path="/Logistics/Archive", name="Old")
+    line = str(info.value)
+    assert line.startswith("name: /Logistics/Archive: an item named 'Old' appeared meanwhile, so the server "), line
+    assert "'Old (1)'" in line and "renamed it back to 'Archive'" in line
+    assert "/Logistics/Archive" in fake.paths() and "/Logistics/Old (1)" not in fake.paths()
+
+
+def test_a_move_the_server_suffixes_is_moved_back_under_its_own_name() -> None:
+    fake = seeded()
+    fake.before_write = other_writer(fake, "/Logistics/Archive/Weekly", on="POST /api/folders/{}/children")
+    with pytest.raises(InsightError) as info:
+        run(fake, path="/Logistics/Reports/Weekly", state="moved", dest="/Logistics/Archive")
+    line = str(info.value)
+    assert line.startswith("dest: /Logistics/Reports/Weekly: in /Logistics/Archive, an item named 'Weekly' appeared "
+                           "meanwhile, so the server"), line
+    assert "'Weekly (1)'" in line and "moved it back" in line
+    assert "/Logistics/Reports/Weekly" in fake.paths()
+    assert not [p for p in fake.paths() if p.endswith(" (1)")]
+
+
 def test_a_lost_create_answer_is_recovered_without_a_second_post() -> None:
     fake = seeded()
     fake.lose_answers = 1
