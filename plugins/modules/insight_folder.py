@@ -19,7 +19,9 @@ description:
   - The server does not fail when a folder name is taken; it gives the new folder a suffixed name such as
     "Reports (1)". The module never leaves such a duplicate behind. When another writer creates the same folder at the same moment, the module
     deletes the duplicate it was given, uses the existing folder and warns. Name clashes on rename or move are
-    reported as errors before anything is written.
+    reported as errors before anything is written; a clash the listings cannot show (a sibling that differs only
+    by case on a server that compares names without regard to case, or one made meanwhile) makes the server
+    suffix the name, and the module then renames or moves the folder back and fails naming both names.
   - In diff mode, each changed folder gets one entry headed by its path before and after the task (they differ
     for a rename or a move).
   - When the answer to a create or a move is lost (for example the connection drops after the server acted), the
