@@ -59,7 +59,6 @@ def check_name(value: Any, field: str) -> str:
     raise InsightConfigError("%s: the name %s %s" % (field, show(value), problem))
 
 
-
 class RepoPath:
     """A repository path `/App/A/B`: the app's name and the folder names below it (none for the app root)."""
 

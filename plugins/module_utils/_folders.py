@@ -322,4 +322,3 @@ class Repository:
             level = next_level
             depth += 1
         return found
-
