@@ -3,20 +3,24 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bulk job cancellation: select (by id or by filter), cancel over a bounded pool, and wait for the jobs to finish.
 
-Nothing here knows Ansible: the module turns a CancelRun into its result. The client is shared by every worker
+Nothing here knows Ansible: insight_job_cancel builds CancelSettings with `cancel_settings(params)` and returns what
+`run_cancel` returns. The client is shared by every worker
 thread (its session keeps the connections alive), so the pool size bounds the connections in use too."""
 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ._args import check_uuid
-from ._errors import InsightError, InsightHTTPError
-from ._job_wait import JobWaiter, run_pool
+from ._errors import InsightConfigError, InsightError, InsightHTTPError
+from ._job_wait import JobWaiter, WaitTimeout, run_pool
 from ._jobs import FINISHED, NOT_CANCELLABLE, JobFilter, get_job, list_jobs, normalize_job
 
 MAX_PARALLEL = 32
+# Without a status filter, only jobs that have not started are cancelled.
+DEFAULT_STATUS = ["QUEUED"]
 
 
 def unique_ids(values: Iterable[Any], name: str = "id") -> List[str]:
@@ -222,3 +226,66 @@ def check_max_jobs(matched: int, max_jobs: int) -> None:
     if max_jobs and matched > max_jobs:
         raise InsightError("max_jobs: the filter matched %d jobs, more than max_jobs=%d; nothing was cancelled "
                            "(narrow the filter, or raise max_jobs; 0 lifts the cap)" % (matched, max_jobs))
+
+
+@dataclass(frozen=True)
+class CancelSettings:
+    """insight_job_cancel's options, checked once: jobs by `ids`, or else by `job_filter` (not yet resolved)."""
+
+    ids: Optional[List[str]]
+    job_filter: Optional[JobFilter]
+    on_missing: str = "ignore"
+    max_jobs: int = 100  # 0: no cap
+    parallel: int = 8
+    wait: bool = False
+    wait_timeout: float = 300
+
+
+def cancel_settings(params: Mapping[str, Any]) -> CancelSettings:
+    """Every check that needs no server, so bad input fails before the first call and cancels nothing."""
+    if not 1 <= params["parallel"] <= MAX_PARALLEL:
+        raise InsightConfigError("parallel: must be between 1 and %d, got %d" % (MAX_PARALLEL, params["parallel"]))
+    if params["max_jobs"] < 0:
+        raise InsightConfigError("max_jobs: must be 0 (no cap) or more, got %d" % params["max_jobs"])
+    if params["wait_timeout"] <= 0:
+        raise InsightConfigError("wait_timeout: must be more than 0 seconds, got %g" % params["wait_timeout"])
+    finished = sorted(set(params["status"] or []) & FINISHED)
+    if finished:
+        raise InsightConfigError("status: %s jobs are finished and cannot be cancelled" % ", ".join(finished))
+    ids: Optional[List[str]] = None
+    job_filter: Optional[JobFilter] = None
+    if params["id"]:
+        ids = unique_ids(params["id"])
+    else:
+        job_filter = JobFilter.from_options(dict(params, status=params["status"] or DEFAULT_STATUS))
+    return CancelSettings(ids=ids, job_filter=job_filter, on_missing=params["on_missing"],
+                          max_jobs=params["max_jobs"], parallel=params["parallel"], wait=bool(params["wait"]),
+                          wait_timeout=float(params["wait_timeout"]))
+
+
+def run_cancel(client: Any, settings: CancelSettings, check_mode: bool) -> Dict[str, Any]:
+    """Select, cancel and (with wait) wait; the result has `diff`. Some jobs refused: CancelRefused; the wait timed
+    out: WaitTimeout; both carry the result so far in `result()`."""
+    run = CancelRun(client, parallel=settings.parallel, check_mode=check_mode)
+    if settings.ids is not None:
+        run.select_ids(settings.ids)
+        if run.missing and settings.on_missing == "fail":
+            raise InsightError("id: no job %s on the server (or not visible to this user); nothing was cancelled"
+                               % ", ".join(run.missing))
+    elif settings.job_filter is not None:
+        run.select_filter(settings.job_filter.resolve(client))
+        check_max_jobs(run.matched, settings.max_jobs)
+    run.cancel()
+    if settings.wait and not check_mode:
+        try:
+            run.wait(settings.wait_timeout)
+        except WaitTimeout as exc:
+            exc.partial = run.result()
+            raise
+    result = run.result()
+    if run.failed:
+        raise CancelRefused(run.failure_line(), result)
+    if check_mode:
+        result["msg"] = ("check mode: %d job(s) would be asked to cancel; the server may still refuse some (a locked "
+                         "job, for example)" % len(run.cancelled))
+    return result

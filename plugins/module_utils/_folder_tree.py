@@ -6,9 +6,10 @@ writes; check mode returns the plan itself, so it is exactly what the real run d
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ._args import check_uuid
+from ._args import check_id, check_uuid
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._folder_paths import RepoPath, item_view, parse_path
 from ._folders import Item, Repository, is_folder
@@ -95,15 +96,51 @@ def check_tree_options(params: Mapping[str, Any]) -> None:
         raise InsightConfigError("max_deletions: must be 0 (no limit) or more, not %d" % params["max_deletions"])
 
 
+@dataclass(frozen=True)
+class TreeSettings:
+    """insight_folder's options with tree, checked once: the engine reads nothing else."""
+
+    path: Optional[RepoPath]  # the folder (or /AppName) the tree lies in, or None when given by id
+    id: Optional[str]
+    nodes: List[Node] = field(default_factory=list)
+    prune: bool = False
+    force: bool = False
+    max_deletions: int = 10  # 0: no limit
+    # Without diff mode the engine skips what only the diff needs (the before text and the user listing).
+    want_diff: bool = True
+
+
+def tree_settings(params: Mapping[str, Any], want_diff: bool = True) -> TreeSettings:
+    """Every check of a tree run that needs no server, so bad input fails before the first call."""
+    check_tree_options(params)
+    if params.get("tree") is None:
+        raise InsightConfigError("tree: give the folders to declare")
+    nodes = parse_tree(params["tree"], bool(params.get("inherit")))
+    path: Optional[RepoPath] = None
+    folder_id: Optional[str] = None
+    if params.get("path") is not None:
+        if not isinstance(params["path"], str):
+            raise InsightConfigError("path: with tree, give the one parent folder (or /AppName), not a list")
+        path = parse_path(params["path"], "path", allow_app_root=True)
+    elif params.get("id") is not None:
+        folder_id = check_id(params["id"], "id")
+    else:
+        raise InsightConfigError("path or id: with tree, give the parent folder (or /AppName) the tree lies in")
+    limit = params.get("max_deletions")
+    return TreeSettings(path=path, id=folder_id, nodes=nodes, prune=bool(params.get("prune")),
+                        force=bool(params.get("force")), max_deletions=10 if limit is None else int(limit),
+                        want_diff=want_diff)
+
+
 class TreeRun:
-    def __init__(self, repo: Repository, params: Mapping[str, Any], check_mode: bool, base_url: str) -> None:
+    def __init__(self, repo: Repository, settings: TreeSettings, check_mode: bool, base_url: str) -> None:
         self.repo = repo
-        self.params = params
+        self.settings = settings
         self.check_mode = check_mode
         self.base_url = base_url
         self.users = Users(repo)
-        self.nodes = parse_tree(params["tree"], bool(params.get("inherit")))
-        self.prune = bool(params.get("prune"))
+        self.nodes = settings.nodes
+        self.prune = settings.prune
         self.steps: List[Step] = []
         self.deletes: List[Step] = []
         self.kept: Dict[Tuple[str, ...], List[Item]] = {}  # undeclared folders left alone, by parent path
@@ -115,18 +152,14 @@ class TreeRun:
     # -- reading and planning -----------------------------------------------------------------------------------
 
     def top(self) -> Tuple[Item, RepoPath]:
-        if self.params.get("path") is not None:
-            if not isinstance(self.params["path"], str):
-                raise InsightConfigError("path: with tree, give the one parent folder (or /AppName), not a list")
-            path = parse_path(self.params["path"], "path", allow_app_root=True)
+        path = self.settings.path
+        if path is not None:
             app, chain, missing = self.repo.walk(path)
             if missing < len(path.names):
                 raise InsightError("path: there is no folder %s (or it is not visible to this user); the tree is "
                                    "applied below an existing folder or app root" % path.text)
             return (chain[-1] if chain else app), path
-        if self.params.get("id") is None:
-            raise InsightConfigError("path or id: with tree, give the parent folder (or /AppName) the tree lies in")
-        folder_id = check_uuid(self.params["id"], "id")
+        folder_id = str(self.settings.id)
         folder = self.repo.folder(folder_id)
         if folder is None:
             raise InsightError("id: there is no folder %s (or it is not visible to this user)" % folder_id)
@@ -185,6 +218,8 @@ class TreeRun:
         if node is None:
             raise AssertionError("only declared folders are settled")
         before = step.before
+        current_share: Optional[str]
+        current_owner: Optional[Dict[str, Any]]
         if before is None:
             current_share, current_owner = NEW_SHARE, None  # the caller; only read when it matters
         else:
@@ -210,15 +245,13 @@ class TreeRun:
 
     def check_deletions(self) -> None:
         total = sum(s.folders for s in self.deletes)
-        limit = self.params.get("max_deletions")
-        if limit is None:
-            limit = 10
+        limit = self.settings.max_deletions
         if limit and total > limit:
             raise InsightError("max_deletions: prune would delete %d folders (%s), more than max_deletions=%d; raise "
                                "it (0 lifts the limit) if that is meant. Nothing was changed"
                                % (total, ", ".join(s.path.text for s in self.deletes[:5])
                                   + (", ..." if len(self.deletes) > 5 else ""), limit))
-        if not self.params.get("force"):
+        if not self.settings.force:
             holding = [s for s in self.deletes if s.scenarios]
             if holding:
                 raise InsightError("prune: %s holds %d scenario(s) (counting everything below it) that deleting it "
@@ -245,7 +278,7 @@ class TreeRun:
             if "share_status" in step.fields:
                 body["shareStatus"] = step.fields["share_status"]["after"]
             if "owner" in step.fields:
-                body["owner"] = {"id": step.after["owner"]["id"], "objectType": "USER"}
+                body["owner"] = {"id": (step.after or {})["owner"]["id"], "objectType": "USER"}
             if body and step.item is not None:
                 step.after = dict(self.repo.update(step.item["id"], body, False, False), path=step.path.text)
             elif step.item is not None:
@@ -307,7 +340,8 @@ class TreeRun:
         return "%s%s  [%s, %s]\n" % (indent, path.names[-1], state.get("shareStatus"),
                                      self.owner_of(state))
 
-    def run(self, diff: bool) -> Dict[str, Any]:
+    def run(self) -> Dict[str, Any]:
+        diff = self.settings.want_diff
         self.top_item, top_path = self.top()
         self.top_depth = top_path.depth
         self._level(self.top_item, top_path, self.nodes, None)
@@ -351,30 +385,17 @@ def readable_owners(users: Users) -> None:
             raise
 
 
-def run_tree(repo: Repository, params: Mapping[str, Any], check_mode: bool, base_url: str,
-             diff: bool) -> Dict[str, Any]:
-    check_tree_options(params)
-    return TreeRun(repo, params, check_mode, base_url).run(diff)
+def run_tree(repo: Repository, settings: TreeSettings, check_mode: bool, base_url: str) -> Dict[str, Any]:
+    """The result of insight_folder with tree; `diff` only when settings.want_diff."""
+    return TreeRun(repo, settings, check_mode, base_url).run()
 
 
 # -- export (insight_folder_info format=tree) ---------------------------------------------------------------------
 
-def export_tree(repo: Repository, params: Mapping[str, Any], base_url: str) -> Dict[str, Any]:
-    """The subtree under `path` (or `id`, or `app`) in the input format of `tree:`, every setting given, owners by
-    username when this user may list users (else by id), so applying it below the folder's parent changes nothing."""
-    if params.get("include_scenarios") or params.get("recurse") or params.get("depth") is not None:
-        raise InsightConfigError("format: tree always reads the whole subtree and only folders; leave out recurse, "
-                                 "depth and include_scenarios")
-    start: Optional[Item] = None
-    if params.get("path") is not None:
-        path = parse_path(params["path"], "path", allow_app_root=True)
-        app, chain, missing = repo.walk(path)
-        if missing == len(path.names):
-            start = chain[-1] if chain else app
-    elif params.get("id") is not None:
-        start = repo.folder(check_uuid(params["id"], "id"))
-    else:
-        start = repo.app(str(params["app"]), "app")
+def export_tree(repo: Repository, start: Optional[Item], base_url: str) -> Dict[str, Any]:
+    """The subtree under `start` (a folder or app root; None: nothing there) in the input format of `tree:`, every
+    setting given, owners by username when this user may list users (else by id), so applying it below the folder's
+    parent changes nothing."""
     users = Users(repo)
     readable_owners(users)
     folders: List[Item] = []

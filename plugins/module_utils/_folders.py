@@ -6,12 +6,12 @@ users, and the folder writes that must survive lost answers and concurrent write
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple
 
-from ._args import check_id, check_uuid
+from ._args import check_uuid
 from ._client_protocol import InsightClientLike
 from ._errors import InsightConfigError, InsightError, InsightHTTPError, InsightTransportError
-from ._folder_paths import RepoPath, item_view, parse_path
+from ._folder_paths import RepoPath
 
 Item = Dict[str, Any]
 
@@ -224,6 +224,46 @@ class Repository:
                   "made for this run and used the existing folder" % (path.text, duplicate.get("name")))
         return existing
 
+    def twin(self, container: Item, name: str, exclude: Optional[str]) -> Optional[Item]:
+        """A child of `container` (read again) whose name equals `name` without regard to case, other than `exclude`."""
+        for child in self.children(container, fresh=True):
+            if child.get("id") != exclude and str(child.get("name", "")).casefold() == name.casefold():
+                return child
+        return None
+
+    def _clash_text(self, container: Item, asked: str, exclude: Optional[str]) -> str:
+        twin = self.twin(container, asked, exclude)
+        if twin is not None and twin.get("name") != asked:
+            return ("the server treats %r and the existing %r as the same name (it compares names without regard to "
+                    "case)" % (asked, twin.get("name")))
+        return "an item named %r appeared meanwhile" % asked
+
+    def undo_rename(self, where: str, renamed: Item, before: Item, asked: str) -> NoReturn:
+        """The server suffixed a rename because a sibling holds the name: rename the folder back and fail, naming
+        both names."""
+        why = self._clash_text(self.container_of(renamed), asked, renamed.get("id"))
+        head = "name: %s: %s, so the server renamed the folder to %r instead" % (where, why, renamed.get("name"))
+        try:
+            self.update(renamed["id"], {"name": before["name"]}, False, False)
+        except InsightError as exc:
+            raise InsightError("%s; renaming it back to %r failed: %s" % (head, before["name"], exc.to_line())) from None
+        raise InsightError("%s; renamed it back to %r, so nothing is left changed" % (head, before["name"]))
+
+    def undo_move(self, where: str, moved: Item, before: Item, dest: Item, dest_path: str) -> NoReturn:
+        """The server suffixed a move because the destination holds the name: move the folder back (under its own
+        name) and fail, naming both names."""
+        name = str(before.get("name"))
+        why = self._clash_text(dest, name, moved.get("id"))
+        head = "dest: %s: in %s, %s, so the server moved the folder there as %r instead" % (
+            where, dest_path, why, moved.get("name"))
+        try:
+            back = self.move(moved, self.container_of(before))
+            if back.get("name") != name:
+                self.update(back["id"], {"name": name}, False, False)
+        except InsightError as exc:
+            raise InsightError("%s; moving it back failed: %s" % (head, exc.to_line())) from None
+        raise InsightError("%s; moved it back, so nothing is left changed" % head)
+
     def delete(self, folder_id: str) -> bool:
         """Delete a folder this run saw. A 404 means it is already gone (for example a retried DELETE that the
         server had already carried out): returns False then."""
@@ -282,46 +322,3 @@ class Repository:
             level = next_level
             depth += 1
         return found
-
-
-def folder_info(repo: Repository, params: Dict[str, Any], base_url: str) -> Dict[str, Any]:
-    """insight_folder_info: a folder (by path or id) or an app's root, optionally with what lies below it."""
-    recurse = bool(params.get("recurse"))
-    depth = params.get("depth")
-    if depth is not None and (not recurse or depth < 1):
-        raise InsightConfigError("depth: limits recurse; give it with recurse: true, as a number of levels of 1 or more")
-    scenarios_wanted = bool(params.get("include_scenarios"))
-    start: Optional[Item] = None
-    if params.get("path") is not None:
-        path = parse_path(params["path"], "path", allow_app_root=True)
-        app, chain, missing = repo.walk(path)
-        if missing == len(path.names):
-            start = chain[-1] if chain else app
-    elif params.get("id") is not None:
-        start = repo.folder(check_id(params["id"], "id"))
-    elif params.get("app") is not None:
-        start = repo.app(str(params["app"]), "app")
-    else:
-        raise InsightConfigError("path, id or app: give the folder, or the app whose folders to list")
-    folders: List[Item] = []
-    scenarios: List[Item] = []
-    if start is not None:
-        at_root = start.get("objectType") == "APP"
-        if not at_root:
-            folders.append(start)
-        if recurse:
-            limit = depth
-        elif at_root or scenarios_wanted:
-            limit = 1
-        else:
-            limit = 0
-        for item, _level in (repo.descendants(start, limit) if limit != 0 else []):
-            if is_folder(item):
-                if recurse or at_root:
-                    folders.append(item)
-            elif scenarios_wanted:
-                scenarios.append(item)
-    out: Dict[str, Any] = {"changed": False, "folders": [item_view(f, base_url) for f in folders]}
-    if scenarios_wanted:
-        out["scenarios"] = [item_view(s, base_url) for s in scenarios]
-    return out

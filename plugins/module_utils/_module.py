@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: xpress.insight contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The module flavour of the client: errors end the task through fail_json, as one line plus the raw envelope."""
+"""The module flavour of the client, and the one exit of every module: `InsightModule.run` ends the task with
+exit_json, or with fail_json when an InsightError ends it (one line, plus what the error's `result()` carries), and
+drops `diff` outside diff mode. Modules and engines never call exit_json or fail_json themselves."""
 
 from __future__ import annotations
 
@@ -41,10 +43,23 @@ class InsightModule(AnsibleModule):
                 self.fail_error(exc)
         return self._client
 
-    def fail_error(self, exc: InsightError, **result: Any) -> NoReturn:
-        merged = dict(exc.result())
-        merged.update(result)
-        self.fail_json(msg=exc.to_line(), **merged)
+    @property
+    def diff_mode(self) -> bool:
+        """Whether the task runs in diff mode: engines that can skip work only the diff needs get it as a setting."""
+        return bool(self._diff)
+
+    def shown(self, result: Dict[str, Any]) -> Dict[str, Any]:
+        """The result as the task returns it: without `diff` outside diff mode."""
+        out = dict(result)
+        if not self._diff:
+            out.pop("diff", None)
+        return out
+
+    def fail_error(self, exc: InsightError) -> NoReturn:
+        """End the task with the error's one line and the partial result its `result()` carries."""
+        extra = self.shown(exc.result())
+        extra.pop("msg", None)
+        self.fail_json(msg=exc.to_line(), **extra)
 
     def run(self, main: Callable[["InsightModule"], Dict[str, Any]]) -> NoReturn:
         """Run the module's logic; any InsightError becomes one clear failure line, never a traceback."""
@@ -52,4 +67,4 @@ class InsightModule(AnsibleModule):
             result = main(self)
         except InsightError as exc:
             self.fail_error(exc)
-        self.exit_json(**result)
+        self.exit_json(**self.shown(result))

@@ -19,7 +19,9 @@ description:
   - The server does not fail when a folder name is taken; it gives the new folder a suffixed name such as
     "Reports (1)". The module never leaves such a duplicate behind. When another writer creates the same folder at the same moment, the module
     deletes the duplicate it was given, uses the existing folder and warns. Name clashes on rename or move are
-    reported as errors before anything is written.
+    reported as errors before anything is written; a clash the listings cannot show (a sibling that differs only
+    by case on a server that compares names without regard to case, or one made meanwhile) makes the server
+    suffix the name, and the module then renames or moves the folder back and fails naming both names.
   - In diff mode, each changed folder gets one entry headed by its path before and after the task (they differ
     for a rename or a move).
   - When the answer to a create or a move is lost (for example the connection drops after the server acted), the
@@ -395,18 +397,21 @@ changes:
 from typing import Any, Dict
 
 from ansible_collections.xpress.insight.plugins.module_utils._folder_paths import SHARE_STATUSES
-from ansible_collections.xpress.insight.plugins.module_utils._folder_states import run_folder
-from ansible_collections.xpress.insight.plugins.module_utils._folder_tree import check_tree_options, run_tree
+from ansible_collections.xpress.insight.plugins.module_utils._folder_run import folder_settings, run_folder
+from ansible_collections.xpress.insight.plugins.module_utils._folder_tree import check_tree_options, run_tree, tree_settings
 from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
-    client = module.client
-    check_tree_options(module.params)
     if module.params.get("tree") is not None:
-        return run_tree(Repository(client, module.warn), module.params, module.check_mode, client.base_url, module._diff)
-    return run_folder(Repository(client, module.warn), module.params, module.check_mode, client.base_url, module._diff)
+        tree = tree_settings(module.params, want_diff=module.diff_mode)
+        client = module.client
+        return run_tree(Repository(client, module.warn), tree, module.check_mode, client.base_url)
+    check_tree_options(module.params)  # prune and inherit only mean something with tree
+    settings = folder_settings(module.params)
+    client = module.client
+    return run_folder(Repository(client, module.warn), settings, module.check_mode, client.base_url)
 
 
 def main() -> None:

@@ -176,16 +176,15 @@ scenarios:
 
 from typing import Any, Dict
 
-from ansible_collections.xpress.insight.plugins.module_utils._folder_tree import export_tree
-from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository, folder_info
+from ansible_collections.xpress.insight.plugins.module_utils._folder_info_run import folder_info_settings, run_folder_info
+from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
+    settings = folder_info_settings(module.params)
     client = module.client
-    if module.params["format"] == "tree":
-        return export_tree(Repository(client, module.warn), module.params, client.base_url)
-    return folder_info(Repository(client, module.warn), module.params, client.base_url)
+    return run_folder_info(Repository(client, module.warn), settings, client.base_url)
 
 
 def main() -> None:

@@ -209,64 +209,14 @@ matched:
 
 from typing import Any, Dict
 
-from ansible_collections.xpress.insight.plugins.module_utils._cancel import (
-    MAX_PARALLEL, CancelRun, CancelRefused, check_max_jobs, unique_ids)
-from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError
-from ansible_collections.xpress.insight.plugins.module_utils._job_wait import WaitTimeout
-from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
-    FINISHED, JOB_FILTER_OPTIONS, JobFilter, job_filter_argument_spec)
+from ansible_collections.xpress.insight.plugins.module_utils._cancel import MAX_PARALLEL, cancel_settings, run_cancel
+from ansible_collections.xpress.insight.plugins.module_utils._jobs import JOB_FILTER_OPTIONS, job_filter_argument_spec
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
-
-DEFAULT_STATUS = ["QUEUED"]
-
-
-def check_numbers(params: Dict[str, Any]) -> None:
-    if not 1 <= params["parallel"] <= MAX_PARALLEL:
-        raise InsightConfigError("parallel: must be between 1 and %d, got %d" % (MAX_PARALLEL, params["parallel"]))
-    if params["max_jobs"] < 0:
-        raise InsightConfigError("max_jobs: must be 0 (no cap) or more, got %d" % params["max_jobs"])
-    if params["wait_timeout"] <= 0:
-        raise InsightConfigError("wait_timeout: must be more than 0 seconds, got %g" % params["wait_timeout"])
-    finished = sorted(set(params["status"] or []) & FINISHED)
-    if finished:
-        raise InsightConfigError("status: %s jobs are finished and cannot be cancelled" % ", ".join(finished))
-
-
-def public(result: Dict[str, Any], diff: bool) -> Dict[str, Any]:
-    out = dict(result)
-    if not diff:
-        out.pop("diff")
-    return out
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
-    params = module.params
-    check_numbers(params)
-    run = CancelRun(module.client, parallel=params["parallel"], check_mode=module.check_mode)
-    if params["id"]:
-        run.select_ids(unique_ids(params["id"]))
-        if run.missing and params["on_missing"] == "fail":
-            raise InsightError("id: no job %s on the server (or not visible to this user); nothing was cancelled"
-                               % ", ".join(run.missing))
-    else:
-        job_filter = JobFilter.from_options(dict(params, status=params["status"] or DEFAULT_STATUS))
-        run.select_filter(job_filter.resolve(module.client))
-        check_max_jobs(run.matched, params["max_jobs"])
-
-    run.cancel()
-    if params["wait"] and not module.check_mode:
-        try:
-            run.wait(params["wait_timeout"])
-        except WaitTimeout as exc:
-            exc.partial = public(run.result(), module._diff)
-            raise
-    result = public(run.result(), module._diff)
-    if run.failed:
-        raise CancelRefused(run.failure_line(), result)
-    if module.check_mode:
-        result["msg"] = ("check mode: %d job(s) would be asked to cancel; the server may still refuse some (a locked "
-                         "job, for example)" % len(run.cancelled))
-    return result
+    settings = cancel_settings(module.params)
+    return run_cancel(module.client, settings, module.check_mode)
 
 
 def main() -> None:

@@ -210,8 +210,6 @@ def run_module(module: InsightModule) -> Dict[str, Any]:
         file_args = module.load_file_common_arguments(params, path=dest)
         changed = module.set_fs_attributes_if_different(file_args, changed)
     result["changed"] = changed
-    if not module._diff:
-        result.pop("diff", None)
     return result
 
 

@@ -79,3 +79,28 @@ def test_folder_info_walks_every_page(variant, insight, run_playbook):
     found = sorted(f["path"] for f in result.task("tree")["folders"])
     expected = [p for p in folder_paths(insight) if p.startswith("/Portfolio/Shared")]
     assert len(expected) == 31 and found == expected
+
+
+@pytest.mark.parametrize("variant", ["default", "names-case-insensitive"], indirect=True)
+def test_a_rename_or_move_onto_a_case_twin_is_undone(variant, insight, run_playbook):
+    # `name` is the task's own name in task(): this task is written out.
+    rename = {"name": "rename", "ignore_errors": True, FOLDER: {"path": "/Portfolio/Shared", "name": "models"}}
+    book = play(rename,
+                task("plans", path="/Logistics/Plans/weekly"),
+                task("move", ignore=True, path="/Logistics/Reports/Weekly", state="moved", dest="/Logistics/Plans"))
+    result = run_playbook(book)
+    paths = folder_paths(insight)
+    assert not [p for p in paths if p.endswith(" (1)")], paths
+    if variant["name_case"] == "insensitive":
+        assert status(result, "rename") == ["failed"] and status(result, "move") == ["failed"]
+        rename = result.task("rename")["msg"]
+        assert "'models'" in rename and "'Models'" in rename and "'models (1)'" in rename, rename
+        assert "renamed it back to 'Shared'" in rename and "\n" not in rename, rename
+        move = result.task("move")["msg"]
+        assert "'Weekly'" in move and "'weekly'" in move and "'Weekly (1)'" in move, move
+        assert "moved it back" in move and "\n" not in move, move
+        assert {"/Portfolio/Shared", "/Logistics/Reports/Weekly"} <= set(paths)
+        assert "/Portfolio/models" not in paths and "/Logistics/Plans/Weekly" not in paths
+    else:
+        assert status(result, "rename") == ["changed"] and status(result, "move") == ["changed"]
+        assert {"/Portfolio/models", "/Portfolio/Models", "/Logistics/Plans/Weekly", "/Logistics/Plans/weekly"} <= set(paths)

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils._cancel import (
-    CancelRun, check_max_jobs, error_text, unique_ids)
+    CancelRefused, CancelRun, cancel_settings, check_max_jobs, error_text, run_cancel, unique_ids)
 from ansible_collections.xpress.insight.plugins.module_utils._job_wait import POLL_MAX, JobWaiter, WaitTimeout, poll_delay
 from ansible_collections.xpress.insight.plugins.module_utils._client import Answer
 from ansible_collections.xpress.insight.plugins.module_utils._errors import (
@@ -275,3 +275,48 @@ def test_waiter_goal_statuses_and_jobs_that_cannot_get_there():
     with pytest.raises(InsightError, match="is no longer on the server"):
         waiter.wait({jid(1): "EXECUTING"}, 5, frozenset({"COMPLETED"}))
     waiter.wait({jid(1): "EXECUTING"}, 5, FINISHED)  # gone counts as finished
+
+
+CANCEL_PARAMS = dict(id=None, max_jobs=100, on_missing="ignore", parallel=8, wait=False, wait_timeout=300, status=None,
+                     app=None, owner=None, scenario_id=None, execution_mode=None, created_before=None,
+                     created_after=None)
+
+
+@pytest.mark.parametrize("given, field", [
+    ({"parallel": 0}, "parallel:"),
+    ({"max_jobs": -1}, "max_jobs:"),
+    ({"wait_timeout": 0}, "wait_timeout:"),
+    ({"status": ["COMPLETED"]}, "status:"),
+    ({"id": ["nope"]}, "id:"),
+    ({"created_before": "yesterday-ish"}, "created_before:"),
+])
+def test_cancel_settings_name_the_field(given, field):
+    with pytest.raises(InsightConfigError) as info:
+        cancel_settings(dict(CANCEL_PARAMS, **given))
+    assert str(info.value).startswith(field)
+
+
+def test_cancel_settings_select_by_id_or_by_a_filter_of_queued_jobs():
+    by_id = cancel_settings(dict(CANCEL_PARAMS, id=[jid(1).upper(), jid(1)]))
+    assert by_id.ids == [jid(1)] and by_id.job_filter is None
+    by_filter = cancel_settings(CANCEL_PARAMS)
+    assert by_filter.ids is None and by_filter.job_filter is not None
+    assert by_filter.job_filter.status == frozenset({"QUEUED"})
+
+
+def test_run_cancel_refusal_carries_the_partial_result():
+    server = FakeServer({jid(1): "QUEUED", jid(2): "QUEUED"}, locked={jid(2)})
+    with pytest.raises(CancelRefused) as info:
+        run_cancel(server, cancel_settings(dict(CANCEL_PARAMS, id=[jid(1), jid(2)])), check_mode=False)
+    partial = info.value.result()
+    assert partial["cancelled"] == [jid(1)] and list(partial["failed_jobs"]) == [jid(2)]
+    assert partial["diff"]["after"]["jobs"] == {jid(1): "CANCELLING", jid(2): "QUEUED"}
+
+
+def test_run_cancel_wait_timeout_carries_the_partial_result():
+    server = FakeServer({jid(1): "QUEUED"})
+    settings = cancel_settings(dict(CANCEL_PARAMS, id=[jid(1)], wait=True, wait_timeout=0.001))
+    with pytest.raises(WaitTimeout) as info:
+        run_cancel(server, settings, check_mode=False)
+    assert info.value.result()["cancelled"] == [jid(1)]
+    assert info.value.result()["jobs"][0]["status"] == "CANCELLING"

@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError
-from ansible_collections.xpress.insight.plugins.module_utils._folder_states import run_folder, validate_options
+from ansible_collections.xpress.insight.plugins.module_utils._folder_run import folder_settings, run_folder
 from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_insight import FakeInsight
 
@@ -23,9 +23,9 @@ def params(**given: Any) -> Dict[str, Any]:
     return dict(UNSET, **given)
 
 
-def run(fake: FakeInsight, check: bool = False, diff: bool = True, **given: Any) -> Tuple[Dict[str, Any], List[str]]:
+def run(fake: FakeInsight, check: bool = False, **given: Any) -> Tuple[Dict[str, Any], List[str]]:
     warnings: List[str] = []
-    result = run_folder(Repository(fake, warnings.append), params(**given), check, fake.base_url, diff)
+    result = run_folder(Repository(fake, warnings.append), folder_settings(params(**given)), check, fake.base_url)
     return result, warnings
 
 
@@ -61,7 +61,7 @@ def seeded() -> FakeInsight:
     ({"path": "/Logistics/A", "state": "moved", "dest_id": "nope"}, "dest_id:"),
     ({"path": "/Logistics/A", "cascade": True}, "cascade:"),
 ])
-def test_validate_options_names_the_field_and_calls_nothing(given: Dict[str, Any], field: str) -> None:
+def test_folder_settings_names_the_field_and_calls_nothing(given: Dict[str, Any], field: str) -> None:
     fake = seeded()
     with pytest.raises(InsightConfigError) as info:
         run(fake, **given)
@@ -69,10 +69,10 @@ def test_validate_options_names_the_field_and_calls_nothing(given: Dict[str, Any
     assert fake.calls == []
 
 
-def test_validate_options_keeps_the_paths_in_order_without_repeats() -> None:
-    opts = validate_options(params(path=["/Logistics/B", "/Logistics/A", "/Logistics/B"]))
-    assert [p.text for p in opts["paths"]] == ["/Logistics/B", "/Logistics/A"]
-    assert opts["single"] is False
+def test_folder_settings_keep_the_paths_in_order_without_repeats() -> None:
+    settings = folder_settings(params(path=["/Logistics/B", "/Logistics/A", "/Logistics/B"]))
+    assert [p.text for p in settings.paths or []] == ["/Logistics/B", "/Logistics/A"]
+    assert settings.single is False
 
 
 # -- state=present --------------------------------------------------------------------------------------------------
@@ -259,9 +259,9 @@ def test_check_mode_reports_what_the_real_run_does_and_writes_nothing(case: str)
     assert replanned["changed"] is False
 
 
-def test_without_diff_mode_there_is_no_diff_key() -> None:
-    result, _warnings = run(seeded(), diff=False, path="/Logistics/New")
-    assert "diff" not in result
+def test_the_engine_always_reports_the_diff_insight_module_drops_it() -> None:
+    result, _warnings = run(seeded(), path="/Logistics/New")
+    assert [entry["after_header"] for entry in result["diff"]] == ["/Logistics/New"]
     assert result["created"] == ["/Logistics/New"]
 
 
@@ -288,6 +288,30 @@ def test_a_folder_made_meanwhile_is_used_and_the_duplicate_removed() -> None:
     assert result["created"] == ["/Logistics/Reports/Daily/Run 1"]
     assert len(warnings) == 1
     assert "another writer created this folder" in warnings[0]
+
+
+def test_a_rename_the_server_suffixes_is_renamed_back() -> None:
+    fake = seeded()
+    fake.before_write = other_writer(fake, "/Logistics/Old", on="PATCH /api/folders/{}")
+    with pytest.raises(InsightError) as info:
+        run(fake, path="/Logistics/Archive", name="Old")
+    line = str(info.value)
+    assert line.startswith("name: /Logistics/Archive: an item named 'Old' appeared meanwhile, so the server "), line
+    assert "'Old (1)'" in line and "renamed it back to 'Archive'" in line
+    assert "/Logistics/Archive" in fake.paths() and "/Logistics/Old (1)" not in fake.paths()
+
+
+def test_a_move_the_server_suffixes_is_moved_back_under_its_own_name() -> None:
+    fake = seeded()
+    fake.before_write = other_writer(fake, "/Logistics/Archive/Weekly", on="POST /api/folders/{}/children")
+    with pytest.raises(InsightError) as info:
+        run(fake, path="/Logistics/Reports/Weekly", state="moved", dest="/Logistics/Archive")
+    line = str(info.value)
+    assert line.startswith("dest: /Logistics/Reports/Weekly: in /Logistics/Archive, an item named 'Weekly' appeared "
+                           "meanwhile, so the server"), line
+    assert "'Weekly (1)'" in line and "moved it back" in line
+    assert "/Logistics/Reports/Weekly" in fake.paths()
+    assert not [p for p in fake.paths() if p.endswith(" (1)")]
 
 
 def test_a_lost_create_answer_is_recovered_without_a_second_post() -> None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
@@ -18,19 +19,41 @@ SETTINGS = ("share_status", "owner", "cascade", "name")
 RACE_STATUSES = (403, 404, 409, 412, 422, 423)
 
 
-def validate_options(params: Mapping[str, Any]) -> Dict[str, Any]:
+@dataclass(frozen=True)
+class FolderSettings:
+    """insight_folder's options (without tree), checked once: the engine reads nothing else."""
+
+    state: str
+    paths: List[RepoPath]  # empty when the folder is given by id
+    single: bool  # one folder given (path as a string, or id): the result has `folder`, else `folders`
+    id: Optional[str]
+    name: Optional[str] = None
+    share_status: Optional[str] = None
+    owner: Optional[str] = None
+    cascade: bool = False
+    force: bool = False
+    dest: Optional[RepoPath] = None
+    dest_id: Optional[str] = None
+
+
+def folder_settings(params: Mapping[str, Any]) -> FolderSettings:
     """Every check that needs no server, so bad input fails before the first call and changes nothing."""
     state = params["state"]
-    opts: Dict[str, Any] = {"state": state, "paths": None, "single": True, "id": None}
+    paths: List[RepoPath] = []
+    single = True
+    folder_id: Optional[str] = None
+    name: Optional[str] = None
+    dest: Optional[RepoPath] = None
+    dest_id: Optional[str] = None
     if params.get("path") is not None:
-        opts["paths"], opts["single"] = parse_paths(params["path"])
+        paths, single = parse_paths(params["path"])
     elif params.get("id") is not None:
-        opts["id"] = check_id(params["id"], "id")
+        folder_id = check_id(params["id"], "id")
     else:
         raise InsightConfigError("path or id: give the folder's repository path or its id")
     if params.get("name") is not None:
-        opts["name"] = check_name(params["name"], "name")
-        if not opts["single"]:
+        name = check_name(params["name"], "name")
+        if not single:
             raise InsightConfigError("name: renames one folder; give path as a single path (or id), not a list")
     if state != "present":
         given = [key for key in SETTINGS if params.get(key) not in (None, False)]
@@ -42,14 +65,18 @@ def validate_options(params: Mapping[str, Any]) -> Dict[str, Any]:
         raise InsightConfigError("force: only used with state=absent")
     if state == "moved":
         if params.get("dest") is not None:
-            opts["dest"] = parse_path(params["dest"], "dest", allow_app_root=True)
+            dest = parse_path(params["dest"], "dest", allow_app_root=True)
         elif params.get("dest_id") is not None:
-            opts["dest_id"] = check_id(params["dest_id"], "dest_id")
+            dest_id = check_id(params["dest_id"], "dest_id")
         else:
             raise InsightConfigError("dest or dest_id: state=moved needs the new parent folder (or /AppName for the app root)")
     if params.get("cascade") and params.get("share_status") is None and params.get("owner") is None:
         raise InsightConfigError("cascade: applies share_status and owner to the descendants; give at least one of them")
-    return opts
+    owner = params.get("owner")
+    return FolderSettings(state=state, paths=paths, single=single, id=folder_id, name=name,
+                          share_status=params.get("share_status"), owner=None if owner is None else str(owner),
+                          cascade=bool(params.get("cascade")), force=bool(params.get("force")), dest=dest,
+                          dest_id=dest_id)
 
 
 def _path_of(item: Item) -> str:
@@ -63,11 +90,9 @@ def _parent_path(path: str) -> str:
 class FolderRun:
     """One run of insight_folder: the lookups, the writes (skipped in check mode) and what to report."""
 
-    def __init__(self, repo: Repository, params: Mapping[str, Any], opts: Dict[str, Any], check_mode: bool,
-                 base_url: str) -> None:
+    def __init__(self, repo: Repository, settings: FolderSettings, check_mode: bool, base_url: str) -> None:
         self.repo = repo
-        self.params = params
-        self.opts = opts
+        self.settings = settings
         self.check_mode = check_mode
         self.base_url = base_url
         self.created: List[str] = []
@@ -111,7 +136,7 @@ class FolderRun:
             "changed": bool(self.created or self.updated or self.moved or self.deleted),
             "created": sorted(self.created, key=lambda p: p.count("/")), "updated": self.updated, "moved": self.moved, "deleted": self.deleted,
         }
-        if self.opts["single"]:
+        if self.settings.single:
             out["folder"] = views[0]
         else:
             out["folders"] = views
@@ -119,7 +144,7 @@ class FolderRun:
         return out
 
     def run(self) -> Dict[str, Any]:
-        state = self.opts["state"]
+        state = self.settings.state
         if state == "present":
             return self.result(self.present())
         if state == "absent":
@@ -129,33 +154,33 @@ class FolderRun:
     # -- lookups ---------------------------------------------------------------------------------------------
 
     def by_id(self) -> Optional[Item]:
-        return self.repo.folder(self.opts["id"])
+        return self.repo.folder(str(self.settings.id))
 
     def wanted_owner(self) -> Optional[Item]:
-        if self.params.get("owner") is None:
+        if self.settings.owner is None:
             return None
         if self._owner is None:
-            self._owner = self.repo.user(str(self.params["owner"]))
+            self._owner = self.repo.user(self.settings.owner)
         return self._owner
 
     # -- state=present ---------------------------------------------------------------------------------------
 
     def present(self) -> List[Optional[Item]]:
-        if self.opts["id"]:
+        if self.settings.id:
             folder = self.by_id()
             if folder is None:
                 raise InsightError("id: there is no folder %s (or it is not visible to this user); folders are created "
-                                   "by path" % self.opts["id"])
-            if self.opts.get("name") is not None:
-                folder = self.rename(folder, self.opts["name"])
+                                   "by path" % self.settings.id)
+            if self.settings.name is not None:
+                folder = self.rename(folder, self.settings.name)
             return [self.settle(folder, created=False)]
-        if self.opts.get("name") is not None:
-            return [self.settle(self.rename_at(self.opts["paths"][0], self.opts["name"]), created=False)]
+        if self.settings.name is not None:
+            return [self.settle(self.rename_at(self.settings.paths[0], self.settings.name), created=False)]
         done: Dict[RepoPath, Item] = {}
-        for path in parents_first(self.opts["paths"]):
+        for path in parents_first(self.settings.paths):
             folder, created = self.ensure(path)
             done[path] = self.settle(folder, created)
-        return [done[path] for path in self.opts["paths"]]
+        return [done[path] for path in self.settings.paths]
 
     def ensure(self, path: RepoPath) -> Tuple[Item, bool]:
         """mkdir -p: create every missing folder on the path, parents first; reuses this run's listings."""
@@ -234,19 +259,18 @@ class FolderRun:
                 return self.after_refusal(exc, _path_of(before), "renamed the folder to %s" % show(name),
                                           renamed_meanwhile)
             if after.get("name") != name:
-                raise InsightError("name: the server renamed %s to %s because a sibling named %s appeared meanwhile"
-                                   % (_path_of(before), show(after.get("name")), show(name)))
+                self.repo.undo_rename(_path_of(before), after, before, name)
         self.updated.append(_path_of(after))
         self.note_diff(_path_of(before), _path_of(after), before, after)
         return after
 
     def settle(self, folder: Item, created: bool) -> Item:
         """Apply share_status and owner (and their cascade) where they differ; only fields the user set count."""
-        share = self.params.get("share_status")
+        share = self.settings.share_status
         owner = self.wanted_owner()
         if share is None and owner is None:
             return folder
-        cascade = bool(self.params.get("cascade"))
+        cascade = self.settings.cascade
         body: Dict[str, Any] = {}
         if share is not None and folder.get("shareStatus") != share:
             body["shareStatus"] = share
@@ -325,10 +349,10 @@ class FolderRun:
 
     def absent(self) -> List[Optional[Item]]:
         found: List[Optional[Item]] = []
-        if self.opts["id"]:
+        if self.settings.id:
             found.append(self.by_id())
         else:
-            for path in self.opts["paths"]:
+            for path in self.settings.paths:
                 _app, chain, missing = self.repo.walk(path)
                 found.append(chain[-1] if missing == len(path.names) and chain else None)
         targets: List[Item] = []
@@ -336,7 +360,7 @@ class FolderRun:
             inside = any(_path_of(folder).startswith(_path_of(t) + "/") or folder["id"] == t["id"] for t in targets)
             if not inside:
                 targets.append(folder)
-        if not self.params.get("force"):
+        if not self.settings.force:
             for folder in targets:
                 self.refuse_if_not_empty(folder)
         for folder in sorted((f for f in found if f), key=lambda f: _path_of(f).count("/")):
@@ -362,7 +386,7 @@ class FolderRun:
 
     def destination(self) -> Tuple[Item, Optional[List[str]]]:
         """The new parent, and the ids of it and its ancestors when known (to refuse moving a folder into itself)."""
-        dest: Optional[RepoPath] = self.opts.get("dest")
+        dest: Optional[RepoPath] = self.settings.dest
         if dest is not None:
             app, chain, missing = self.repo.walk(dest, "dest")
             if missing < len(dest.names):
@@ -370,7 +394,7 @@ class FolderRun:
                                    % RepoPath(dest.app, dest.names[:missing + 1]).text)
             item = chain[-1] if chain else app
             return item, [c["id"] for c in chain]
-        dest_id = self.opts["dest_id"]
+        dest_id = str(self.settings.dest_id)
         folder = self.repo.folder(dest_id)
         if folder is not None:
             return folder, None
@@ -385,13 +409,13 @@ class FolderRun:
         dest_path = _path_of(dest) or "/" + dest.get("name", "")
         out: List[Optional[Item]] = []
         sources: List[Tuple[str, Optional[Item], str]] = []
-        if self.opts["id"]:
+        if self.settings.id:
             folder = self.by_id()
             if folder is None:
-                raise InsightError("id: there is no folder %s (or it is not visible to this user)" % self.opts["id"])
+                raise InsightError("id: there is no folder %s (or it is not visible to this user)" % self.settings.id)
             sources.append((_path_of(folder), folder, folder["name"]))
         else:
-            for path in self.opts["paths"]:
+            for path in self.settings.paths:
                 _app, chain, missing = self.repo.walk(path)
                 sources.append((path.text, chain[-1] if missing == len(path.names) else None, path.names[-1]))
         for label, folder, name in sources:
@@ -438,17 +462,12 @@ class FolderRun:
 
                 return self.after_refusal(exc, label, "moved the folder to %s" % dest_path, moved_meanwhile)
             if after.get("name") != folder["name"]:
-                raise InsightError("dest: the server moved %s as %s because an item named %s appeared in %s meanwhile"
-                                   % (label, show(after.get("name")), show(folder["name"]), dest_path))
+                self.repo.undo_move(label, after, before, dest, dest_path)
         self.moved.append(label)
         self.note_diff(label, _path_of(after), before, after)
         return after
 
 
-def run_folder(repo: Repository, params: Mapping[str, Any], check_mode: bool, base_url: str,
-               diff: bool) -> Dict[str, Any]:
-    opts = validate_options(params)
-    result = FolderRun(repo, params, opts, check_mode, base_url).run()
-    if not diff:
-        result.pop("diff")
-    return result
+def run_folder(repo: Repository, settings: FolderSettings, check_mode: bool, base_url: str) -> Dict[str, Any]:
+    """The result of insight_folder without tree, `diff` included (InsightModule.run drops it outside diff mode)."""
+    return FolderRun(repo, settings, check_mode, base_url).run()
