@@ -46,7 +46,7 @@ CONNECTION_OPTIONS = tuple(connection_argument_spec())
 
 def validate_connection(options: Mapping[str, Any]) -> Dict[str, Any]:
     """Check the connection options and fill defaults; raise one InsightConfigError naming the field."""
-    opts = {name: options.get(name) for name in CONNECTION_OPTIONS}
+    opts: Dict[str, Any] = {name: options.get(name) for name in CONNECTION_OPTIONS}
     for name in ("url", "client_id", "secret", "token", "auth_url", "ca_path"):
         if isinstance(opts[name], str):
             opts[name] = opts[name].strip() or None
@@ -122,8 +122,8 @@ def plain_http_host(url: str) -> Optional[str]:
 
 def plain_http_warnings(opts: Mapping[str, Any]) -> List[str]:
     """The one warning to give when allow_http let a plain http:// URL to another machine through."""
-    hosts = [plain_http_host(opts[name]) for name in ("url", "auth_url") if opts.get(name)]
-    hosts = [host for host in hosts if host]
+    found = [plain_http_host(opts[name]) for name in ("url", "auth_url") if opts.get(name)]
+    hosts = [host for host in found if host is not None]
     if not hosts:
         return []
     return ["allow_http is true: credentials and tokens go unencrypted to %s; use it with test servers only"

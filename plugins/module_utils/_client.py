@@ -13,7 +13,7 @@ import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterator, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, Mapping, NamedTuple, Optional, Set, Tuple
 from urllib.parse import quote
 
 from ._args import plain_http_warnings, validate_connection
@@ -160,7 +160,7 @@ class InsightClient:
         return self.request("DELETE", template, *parts, params=params)
 
     def download(self, template: str, *parts: Any) -> bytes:
-        return self.request("GET", template, *parts, kind="binary")
+        return bytes(self.request("GET", template, *parts, kind="binary") or b"")
 
     def request(self, method: str, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
                 json_body: Any = None, kind: str = "json", use_auth: bool = True) -> Any:
@@ -192,7 +192,7 @@ class InsightClient:
         try:
             body = self._decode(sink, method, path, kind)
         except InsightError as exc:
-            exc.attempts = attempts
+            exc.attempts = attempts  # type: ignore[attr-defined]
             raise
         return Answer(body, sink.status, attempts > 1)
 
@@ -230,7 +230,7 @@ class InsightClient:
                     continue
                 error = _retryable(InsightTransportError(broken.message % _after(attempt - 1), method, path))
                 error.timed_out = broken.timed_out
-                error.attempts = attempt
+                error.attempts = attempt  # type: ignore[attr-defined]
                 raise error from None
             status = sink.status
             if status in RETRY_STATUSES and repeatable and more:
@@ -353,7 +353,7 @@ class InsightClient:
 
     def paged(self, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
               page_size: int = DEFAULT_PAGE_SIZE, concurrent: int = 0,
-              on_page: Optional[Callable[[dict], None]] = None, max_items: int = MAX_LISTING_ITEMS,
+              on_page: Optional[Callable[[Dict[str, Any]], None]] = None, max_items: int = MAX_LISTING_ITEMS,
               max_bytes: int = MAX_LISTING_BYTES, follow_shifts: bool = False) -> Iterator[Dict[str, Any]]:
         """Yield every item of a paged listing, following the page object the server returns.
 
@@ -409,21 +409,21 @@ class InsightClient:
         page0 = first[0]
         if _is_last(page0, 0):
             return
-        total = page0.get("totalElements")
-        if _count(total) and total > max_items:
+        total = _int_or_none(page0.get("totalElements"))
+        if total is not None and total > max_items:
             raise InsightTransportError("the listing has %d items, more than %d; stopped" % (total, max_items),
                                         "GET", route)
-        served = page0.get("size")
+        served = _int_or_none(page0.get("size"))
         # A page size larger than asked is ignored: a server cannot make us hold more per answer than we chose.
-        size = min(served, page_size) if _count(served) and served > 0 else max(min(len(page0["content"]), page_size), 1)
-        total_pages = page0.get("totalPages")
+        size = min(served, page_size) if served is not None and served > 0 else max(min(len(page0["content"]), page_size), 1)
+        total_pages = _int_or_none(page0.get("totalPages"))
         # In parallel only when the announced pages fit the item cap; otherwise the serial loop meets the caps.
-        if concurrent > 1 and _count(total_pages) and 1 < total_pages <= MAX_PAGES and (total_pages - 1) * size <= max_items:
+        if concurrent > 1 and total_pages is not None and 1 < total_pages <= MAX_PAGES and (total_pages - 1) * size <= max_items:
             numbers = range(1, total_pages)
-            totals = {total}
+            totals: Set[Optional[int]] = {total}
             with ThreadPoolExecutor(max_workers=min(concurrent, len(numbers))) as pool:
                 for number, fetched in zip(numbers, pool.map(lambda n: fetch(n, size), numbers)):
-                    totals.add(fetched[0].get("totalElements"))
+                    totals.add(_int_or_none(fetched[0].get("totalElements")))
                     yield from fresh(number, fetched, serial=False)
             if not follow_shifts or len(totals) == 1:
                 return
@@ -458,7 +458,7 @@ class InsightClient:
         sink = _FileSink(fileobj, max_bytes)
         self._send("GET", self.base_url + path, path, None, None, {"Accept": ACCEPT["binary"]}, sink, True,
                    self.retries)
-        return self._decode(sink, "GET", path, "binary")
+        return int(self._decode(sink, "GET", path, "binary") or 0)
 
 
 def _follow(fetch: Callable[[int, int], Tuple[Dict[str, Any], int]],
@@ -471,13 +471,13 @@ def _follow(fetch: Callable[[int, int], Tuple[Dict[str, Any], int]],
     while number < MAX_PAGES:
         fetched = fetch(number, size)
         page = fetched[0]
-        total = page.get("totalElements")
+        total = _int_or_none(page.get("totalElements"))
         # How many items may have moved below this page since the previous read.
-        pending = last_total - total if _count(total) and _count(last_total) and total < last_total else 0
+        pending = last_total - total if total is not None and last_total is not None and total < last_total else 0
         if page["content"]:
             # Right after a drop, a page of only known items is expected: they were read on the page before.
             yield from fresh(number, fetched, serial=not pending)
-        if _count(total):
+        if total is not None:
             last_total = total
         back = number
         while pending > 0 and back > 0:
@@ -488,8 +488,8 @@ def _follow(fetch: Callable[[int, int], Tuple[Dict[str, Any], int]],
                                        "%d extra page reads could follow)" % (rereads - 1), "GET", route)
             again = fetch(back, size)
             yield from fresh(back, again, serial=False)
-            again_total = again[0].get("totalElements")
-            if _count(again_total) and _count(last_total) and again_total < last_total:
+            again_total = _int_or_none(again[0].get("totalElements"))
+            if again_total is not None and last_total is not None and again_total < last_total:
                 pending += last_total - again_total  # more left while we stepped back: step further
                 last_total = again_total
             pending -= size
@@ -528,8 +528,10 @@ def _type_name(value: Any) -> str:
         type(value), "a number")
 
 
-def _count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _int_or_none(value: Any) -> Optional[int]:
+    """A count from the server's page object, or None when it sent none (or something that is not an integer)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
 
 
 class _Broken(Exception):
@@ -623,10 +625,10 @@ def _bound_socket(raw: Any, remaining: float) -> None:
 def _retry_after(value: Optional[str], attempt: int) -> float:
     if value:
         try:
-            return min(max(Retry(0).parse_retry_after(value), 0.0), RETRY_AFTER_MAX)
+            return float(min(max(Retry(0).parse_retry_after(value), 0.0), RETRY_AFTER_MAX))
         except (ValueError, InvalidHeader):
             pass
-    return min(BACKOFF_FACTOR * (2 ** attempt), BACKOFF_MAX)
+    return float(min(BACKOFF_FACTOR * (2.0 ** attempt), BACKOFF_MAX))
 
 
 def _escape(text: str) -> str:
@@ -641,7 +643,7 @@ def _is_last(page: Dict[str, Any], number: int) -> bool:
     if not page["content"]:
         return True
     if isinstance(page.get("last"), bool):
-        return page["last"]
+        return bool(page["last"])
     total = page.get("totalPages")
     return not isinstance(total, int) or number + 1 >= total
 
@@ -703,7 +705,7 @@ def backoff_delay(attempt: int, exc: Optional[InsightError] = None) -> float:
     retry_after = getattr(exc, "retry_after", None)
     if retry_after:
         try:
-            return min(max(float(retry_after), 0.0), RETRY_AFTER_MAX)
+            return float(min(max(float(retry_after), 0.0), RETRY_AFTER_MAX))
         except ValueError:
             pass
-    return min(BACKOFF_FACTOR * (2 ** attempt), BACKOFF_MAX)
+    return float(min(BACKOFF_FACTOR * (2.0 ** attempt), BACKOFF_MAX))

@@ -57,7 +57,9 @@ def capped_envelope(envelope: Dict[str, Any]) -> Dict[str, Any]:
     """The envelope as the server sent it, with at most ENVELOPE_DETAILS details and `detailsOmitted` counting the
     rest, so a hostile or buggy answer cannot flood the task result."""
     error = envelope.get("error")
-    details = error.get("details") if isinstance(error, dict) else None
+    if not isinstance(error, dict):
+        return envelope
+    details = error.get("details")
     if not isinstance(details, list) or len(details) <= ENVELOPE_DETAILS:
         return envelope
     capped = dict(error, details=details[:ENVELOPE_DETAILS], detailsOmitted=len(details) - ENVELOPE_DETAILS)
