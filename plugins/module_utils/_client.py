@@ -508,19 +508,19 @@ def check_page(page: Any, route: str) -> Dict[str, Any]:
     return page
 
 
-def check_item(item: Any, route: str) -> Dict[str, Any]:
+def check_item(item: Any, route: str, method: str = "GET") -> Dict[str, Any]:
     """An item (job, folder, app, user) must be an object; its `id` and `status`, when present, strings."""
     if not isinstance(item, dict):
-        raise _unexpected("an item is %s, not an object" % _type_name(item), route)
+        raise _unexpected("an item is %s, not an object" % _type_name(item), route, method)
     for field in ("id", "status"):
         if field in item and not isinstance(item[field], str):
-            raise _unexpected("%s is %s, not a string" % (field, _type_name(item[field])), route)
+            raise _unexpected("%s is %s, not a string" % (field, _type_name(item[field])), route, method)
     return item
 
 
-def _unexpected(what: str, route: str) -> InsightTransportError:
-    return InsightTransportError("unexpected answer from the server: %s (GET %s)" % (what, route.split("?")[0]),
-                                 "GET", route)
+def _unexpected(what: str, route: str, method: str = "GET") -> InsightTransportError:
+    return InsightTransportError("unexpected answer from the server: %s (%s %s)" % (what, method, route.split("?")[0]),
+                                 method, route)
 
 
 def _type_name(value: Any) -> str:

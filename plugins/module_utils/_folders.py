@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple
 
 from ._args import check_uuid
+from ._client import check_item
 from ._client_protocol import InsightClientLike
-from ._errors import InsightConfigError, InsightError, InsightHTTPError, InsightTransportError
+from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._folder_paths import RepoPath
 
 Item = Dict[str, Any]
@@ -30,10 +31,8 @@ def is_folder(item: Item) -> bool:
 
 
 def as_item(body: Any, method: str, path: str) -> Item:
-    """An answer that must be one API object; anything else is not the Insight API talking."""
-    if not isinstance(body, dict):
-        raise InsightTransportError("the answer is not a JSON object", method, path)
-    return body
+    """An answer that must be one API object (the client's item shape check); anything else is not Insight talking."""
+    return check_item(body, path, method)
 
 
 def planned_folder(name: str, parent: Item, app: Item, path: RepoPath, share_status: str,
