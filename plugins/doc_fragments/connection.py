@@ -61,7 +61,7 @@ options:
     description:
       - How many times a call that is safe to repeat is retried after a connection error, a V(429), V(502), V(503)
         or V(504) answer, an answer cut off or a timeout, with exponential backoff that honours C(Retry-After).
-      - One budget per call, whatever the cause: at most O(retries) + 1 attempts in all, the one token renewal after
+      - One budget per call, whatever the cause; at most O(retries) + 1 attempts in all, the one token renewal after
         a V(401) included (so with V(0), a token the server rejects is not renewed within that call).
       - A call that creates something is never repeated blindly; the server is read again first.
       - If not set, the value of the E(INSIGHT_RETRIES) environment variable is used, and V(3) if that is not set either.
@@ -150,7 +150,7 @@ options:
     description:
       - How many times a call that is safe to repeat is retried after a connection error, a V(429), V(502), V(503)
         or V(504) answer, an answer cut off or a timeout, with exponential backoff that honours C(Retry-After).
-      - One budget per call, whatever the cause: at most O(retries) + 1 attempts in all, the one token renewal after
+      - One budget per call, whatever the cause; at most O(retries) + 1 attempts in all, the one token renewal after
         a V(401) included (so with V(0), a token the server rejects is not renewed within that call).
     type: int
     default: 3

@@ -71,18 +71,24 @@ _OBJECT_REPR_RE = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>:?\s*")
 _CONNECTION_REPR_RE = re.compile(r"\w+\(host='[^']*', port=\d+\):\s*")
 
 
-def _reason(exc: BaseException) -> str:
-    """The innermost readable reason of a requests/urllib3 exception, on one line."""
-    reason: Any = exc
-    for _depth in range(5):
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """An exception of requests/urllib3 and the reasons it wraps, outermost first (a few levels at most)."""
+    reason: BaseException = exc
+    for _depth in range(6):
+        yield reason
         inner = getattr(reason, "reason", None)
         if inner is None and reason.args and isinstance(reason.args[0], BaseException):
             inner = reason.args[0]
         if inner is None and len(reason.args) == 2 and isinstance(reason.args[1], BaseException):
             inner = reason.args[1]  # ('Connection broken: ...', IncompleteRead(...)): the exception says it best
         if not isinstance(inner, BaseException):
-            break
+            return
         reason = inner
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost readable reason of a requests/urllib3 exception, on one line."""
+    reason = list(_chain(exc))[-1]
     text = _OBJECT_REPR_RE.sub("", str(reason))
     text = _CONNECTION_REPR_RE.sub("", text)
     text = re.sub(r"\(Caused by \w+\((.*)\)\)$", r"\1", text)
@@ -666,17 +672,7 @@ def _origin(url: str) -> str:
 
 def _in_chain(exc: BaseException, kinds: Any) -> bool:
     """Whether an exception of `kinds` lies anywhere in the chain of reasons of a requests/urllib3 exception."""
-    reason: Any = exc
-    for _depth in range(6):
-        if isinstance(reason, kinds):
-            return True
-        inner = getattr(reason, "reason", None)
-        if inner is None and reason.args and isinstance(reason.args[0], BaseException):
-            inner = reason.args[0]
-        if not isinstance(inner, BaseException):
-            return False
-        reason = inner
-    return False
+    return any(isinstance(reason, kinds) for reason in _chain(exc))
 
 
 def _timed_out(exc: BaseException) -> bool:
