@@ -434,7 +434,7 @@ class InsightClient:
             if not follow_shifts or len(totals) == 1:
                 return
             # The list changed while the pages were read at once: a serial pass that follows the shifts settles it.
-            yield from _follow(fetch, fresh, 0, size, None, route)
+            yield from _follow(fetch, fresh, 0, size, None, route, check_new=False)
             return
         if follow_shifts:
             yield from _follow(fetch, fresh, 1, size, total, route)
@@ -469,7 +469,7 @@ class InsightClient:
 
 def _follow(fetch: Callable[[int, int], Tuple[Dict[str, Any], int]],
             fresh: Callable[..., Iterator[Dict[str, Any]]], start: int, size: int,
-            last_total: Any, route: str) -> Iterator[Dict[str, Any]]:
+            last_total: Optional[int], route: str, check_new: bool = True) -> Iterator[Dict[str, Any]]:
     """Read pages `start`, `start`+1, ... in order; after a drop of the total, read again the pages below that
     the moved items can now be on (see `paged`). Re-reads are bounded by the pages read plus a few."""
     rereads = 0
@@ -482,7 +482,8 @@ def _follow(fetch: Callable[[int, int], Tuple[Dict[str, Any], int]],
         pending = last_total - total if total is not None and last_total is not None and total < last_total else 0
         if page["content"]:
             # Right after a drop, a page of only known items is expected: they were read on the page before.
-            yield from fresh(number, fetched, serial=not pending)
+            # A pass that checks pages already read at once brings mostly known items by design.
+            yield from fresh(number, fetched, serial=check_new and not pending)
         if total is not None:
             last_total = total
         back = number

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import List
 
 import pytest
 
@@ -11,6 +12,8 @@ from ansible_collections.xpress.insight.plugins.module_utils._errors import Insi
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
     JOB_FIELDS, JOB_FILTER_OPTIONS, LISTING_PASSES, STATUSES, JobFilter, count_by_status, job_filter_argument_spec,
     list_jobs, normalize_job, parse_moment, parse_timestamp)
+
+from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_jobs import FakeJobs
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, 0, tzinfo=datetime.timezone.utc)
 SCENARIO = "003584bb-9e7b-eb70-ffca-7b446118b100"
@@ -137,3 +140,20 @@ def test_list_jobs_fails_rather_than_return_a_partial_list():
     client = ShiftingPages(unsettled=LISTING_PASSES)
     with pytest.raises(InsightTransportError, match="the job list kept changing while it was read"):
         list_jobs(client, JobFilter())
+
+
+def test_pages_read_at_once_that_disagree_are_checked_by_a_pass_that_follows_the_shifts():
+    # Read in parallel, the later pages saw a job finish that the first page still counted: a serial pass re-reads
+    # the pages, whose items were mostly read already (that is expected there, not a server repeating itself).
+    fake = FakeJobs(page_size=2)
+    ids = [fake.add_job("job-%d" % n) for n in range(7)]
+    finished: List[str] = []
+
+    def first_job_finishes(_page: int) -> None:
+        if not finished:
+            finished.append(ids[0])
+            fake.jobs[ids[0]]["status"] = "COMPLETED"
+
+    fake.between_pages = first_job_finishes
+    listed = {job["id"] for job in list_jobs(fake, JobFilter(), concurrent=3)}
+    assert set(ids[1:]) <= listed
