@@ -321,8 +321,9 @@ def test_budget_cancelling_1000_jobs_and_waiting(insight, run_playbook):
     pages = math.ceil((count + 1) / page_cap)
     assert counters[DELETE] == count
     # Polling is by listing passes of the unfinished jobs (shrinking as they finish), then one pass over the
-    # history for the final states: bounded by a few dozen listing calls, never one GET per job per round.
-    assert counters.get(GET_ONE, 0) == 0
+    # history for the final states: bounded by a few dozen listing calls, never one GET per job per round. (A job
+    # that a pass missed while the list shifted is read by id: on a loaded machine that can be one or two.)
+    assert counters.get(GET_ONE, 0) <= count // 100
     polls = counters[LIST] - pages
     assert 0 < polls <= 40 * pages, counters
 
