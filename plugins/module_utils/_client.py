@@ -540,7 +540,6 @@ def _int_or_none(value: Any) -> Optional[int]:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-
 class _Broken(Exception):
     """An attempt that got no full answer. `message` holds one %s for the attempts made; `unsent` says the call
     never reached the server (safe to repeat whatever its method)."""
