@@ -247,10 +247,9 @@ class TreeRun:
         total = sum(s.folders for s in self.deletes)
         limit = self.settings.max_deletions
         if limit and total > limit:
+            shown = ", ".join(s.path.text for s in self.deletes[:5]) + (", ..." if len(self.deletes) > 5 else "")
             raise InsightError("max_deletions: prune would delete %d folders (%s), more than max_deletions=%d; raise "
-                               "it (0 lifts the limit) if that is meant. Nothing was changed"
-                               % (total, ", ".join(s.path.text for s in self.deletes[:5])
-                                  + (", ..." if len(self.deletes) > 5 else ""), limit))
+                               "it (0 lifts the limit) if that is meant. Nothing was changed" % (total, shown, limit))
         if not self.settings.force:
             holding = [s for s in self.deletes if s.scenarios]
             if holding:
