@@ -15,10 +15,15 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 
 from ._args import check_uuid
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
-from ._job_wait import JobWaiter, WaitTimeout, run_pool
+from ._job_wait import JobWaiter, WaitTimeout
 from ._jobs import FINISHED, NOT_CANCELLABLE, JobFilter, get_job, list_jobs, normalize_job
+from ._pool import run_pool
 
 MAX_PARALLEL = 32
+# What each record of the result's `jobs` holds: `compact` (id and status, cheap to return for thousands of jobs) or
+# `full` (every field of the server's Job object).
+JOB_FIELDS_CHOICES = ("compact", "full")
+COMPACT_FIELDS = ("id", "status")
 # Without a status filter, only jobs that have not started are cancelled.
 DEFAULT_STATUS = ["QUEUED"]
 
@@ -54,9 +59,10 @@ class CancelRefused(InsightError):
 class CancelRun:
     """One run of the cancel module: what was selected, what happened to each job, and the requests it took."""
 
-    def __init__(self, client: Any, parallel: int = 8, check_mode: bool = False,
+    def __init__(self, client: Any, parallel: int = 8, check_mode: bool = False, job_fields: str = "compact",
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
         self.client = client
+        self.job_fields = job_fields
         self.parallel = max(1, min(int(parallel), MAX_PARALLEL))
         self.check_mode = check_mode
         self.sleep = sleep
@@ -68,6 +74,8 @@ class CancelRun:
         self.failed: Dict[str, str] = {}
         self.before: Dict[str, str] = {}
         self.states: Dict[str, Dict[str, Any]] = {}
+        # When the server accepted each cancellation (this run's clock), for the wait to judge when to poll.
+        self.asked: Dict[str, float] = {}
         # The server-side part of the selection filter, reused by the wait's listing passes.
         self.listing_filter = JobFilter()
         # Requests one listing pass of unfinished jobs costs, measured on the client's counter; None until known.
@@ -147,6 +155,7 @@ class CancelRun:
             return job_id, "failed", error_text(exc)
         except InsightError as exc:
             return job_id, "failed", error_text(exc)
+        self.asked[job_id] = self.clock()
         if isinstance(answer, dict) and answer.get("id"):
             state = normalize_job(answer)
             self.states[job_id] = state
@@ -189,7 +198,7 @@ class CancelRun:
         waiter = JobWaiter(self.client, parallel=self.parallel, listing_filter=self.listing_filter,
                            listing_cost=self.listing_cost, sleep=self.sleep, clock=self.clock)
         try:
-            waiter.wait(self.to_wait_for(), timeout)
+            waiter.wait(self.to_wait_for(), timeout, asked=self.asked)
         finally:
             for job_id, job in waiter.seen.items():
                 if job_id in self.states:
@@ -209,11 +218,16 @@ class CancelRun:
             "skipped_jobs": dict(self.skipped),
             "missing": list(self.missing),
             "failed_jobs": dict(self.failed),
-            "jobs": [self.states[job_id] for job_id in touched],
+            "jobs": [self._record(self.states[job_id]) for job_id in touched],
             "matched": self.matched,
             "diff": {"before": {"jobs": {job_id: self.before[job_id] for job_id in touched}},
                      "after": {"jobs": after}},
         }
+
+    def _record(self, job: Dict[str, Any]) -> Dict[str, Any]:
+        if self.job_fields == "full":
+            return job
+        return {key: job.get(key) for key in COMPACT_FIELDS}
 
     def failure_line(self) -> str:
         parts = ["%s: %s" % (job_id, message) for job_id, message in sorted(self.failed.items())]
@@ -239,6 +253,7 @@ class CancelSettings:
     parallel: int = 8
     wait: bool = False
     wait_timeout: float = 300
+    job_fields: str = "compact"
 
 
 def cancel_settings(params: Mapping[str, Any]) -> CancelSettings:
@@ -260,13 +275,13 @@ def cancel_settings(params: Mapping[str, Any]) -> CancelSettings:
         job_filter = JobFilter.from_options(dict(params, status=params["status"] or DEFAULT_STATUS))
     return CancelSettings(ids=ids, job_filter=job_filter, on_missing=params["on_missing"],
                           max_jobs=params["max_jobs"], parallel=params["parallel"], wait=bool(params["wait"]),
-                          wait_timeout=float(params["wait_timeout"]))
+                          wait_timeout=float(params["wait_timeout"]), job_fields=params["job_fields"])
 
 
 def run_cancel(client: Any, settings: CancelSettings, check_mode: bool) -> Dict[str, Any]:
     """Select, cancel and (with wait) wait; the result has `diff`. Some jobs refused: CancelRefused; the wait timed
     out: WaitTimeout; both carry the result so far in `result()`."""
-    run = CancelRun(client, parallel=settings.parallel, check_mode=check_mode)
+    run = CancelRun(client, parallel=settings.parallel, check_mode=check_mode, job_fields=settings.job_fields)
     if settings.ids is not None:
         run.select_ids(settings.ids)
         if run.missing and settings.on_missing == "fail":

@@ -11,12 +11,12 @@ and shift when other jobs finish during the pass; such a job is read again befor
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
 
 from ._client import DEFAULT_PAGE_SIZE
 from ._errors import InsightError
 from ._jobs import FINISHED, JobFilter, get_job, read_pass
+from ._pool import run_pool
 
 # Polling backoff, as the vendor's client waits for one job: 50 ms, growing by 50 ms per round up to 1 s.
 POLL_START = 0.05
@@ -29,19 +29,28 @@ UNMEASURED_LISTING_GUESS = 20
 HISTORY_PROBE_MIN = 2
 
 
+# A predicted poll closer than this to now is not worth a round of its own; the backoff decides instead.
+POLL_SOONEST = 0.01
+
+
 def poll_delay(round_number: int) -> float:
     """Seconds to sleep after poll round `round_number` (0-based)."""
     return min(POLL_START + POLL_STEP * round_number, POLL_MAX)
 
 
-def run_pool(function: Callable[[Any], Any], items: Sequence[Any], parallel: int) -> List[Any]:
-    """`function` over `items` on at most `parallel` threads, results in the order of `items`."""
-    if not items:
-        return []
-    if parallel <= 1 or len(items) == 1:
-        return [function(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(parallel, len(items))) as pool:
-        return list(pool.map(function, items))
+def predicted_delay(asked: Mapping[str, float], finished: Sequence[str], left: Mapping[str, str], seen_at: float,
+                    now: float) -> Optional[float]:
+    """When the jobs still pending can all have finished, judged by how long the ones just seen finished took.
+
+    `asked` holds when each job's change (its cancellation) was accepted. A job seen finished at `seen_at` took at
+    most `seen_at - asked`; the one asked last gives the tightest bound. If the server takes about as long for every
+    job, the pending jobs are done that long after their own request. None without a basis for a guess."""
+    done = [asked[job_id] for job_id in finished if job_id in asked]
+    waiting = [asked[job_id] for job_id in left if job_id in asked]
+    if not done or not waiting:
+        return None
+    due = max(waiting) + (seen_at - max(done))
+    return due - now
 
 
 def goal_text(goal: FrozenSet[str]) -> str:
@@ -83,28 +92,52 @@ class JobWaiter:
         self.clock = clock
         self.seen: Dict[str, Dict[str, Any]] = {}
 
-    def wait(self, pending: Mapping[str, str], timeout: float, goal: FrozenSet[str] = FINISHED) -> None:
+    def wait(self, pending: Mapping[str, str], timeout: float, goal: FrozenSet[str] = FINISHED,
+             asked: Optional[Mapping[str, float]] = None) -> None:
         """Return once every job of `pending` (id: last known status) is in `goal`; raise WaitTimeout after `timeout`
         seconds. Waiting for `finished`, a job that the server no longer has (404) has finished; waiting for other
-        statuses, a job that is gone or finished outside the goal can never get there, and that fails at once."""
+        statuses, a job that is gone or finished outside the goal can never get there, and that fails at once.
+
+        `asked` (the clock time each job's cancellation was accepted) lets the poll come when the server can have
+        moved, instead of on the backoff alone: see predicted_delay. The backoff stays the upper bound."""
         left = {job_id: status for job_id, status in pending.items() if status not in goal}
+        # Waiting for `finished`, the jobs a listing pass of unfinished jobs no longer shows are set aside and their
+        # final states read together once no job is listed any more (one pass over the job history for all of them,
+        # instead of one per poll). A job that was only shifted past a pass comes back from there into `left`.
+        unseen: Dict[str, str] = {}
         deadline = self.clock() + timeout
         round_number = 0
-        while left:
-            self._round(left, goal)
+        while left or unseen:
+            before = list(left)
+            seen_at = self._round(left, goal, unseen if goal == FINISHED else None)
+            now = self.clock()
+            remaining = deadline - now
+            if unseen and (not left or remaining <= 0):
+                self._settle(unseen, left, goal)
             if not left:
                 return
-            remaining = deadline - self.clock()
             if remaining <= 0:
                 raise WaitTimeout(left, timeout, goal)
-            self.sleep(min(poll_delay(round_number), remaining))
+            delay = poll_delay(round_number)
+            if asked:
+                finished = [job_id for job_id in before if job_id not in left]
+                predicted = predicted_delay(asked, finished, left, seen_at, now)
+                if predicted is not None and POLL_SOONEST <= predicted < delay:
+                    delay = predicted
+            self.sleep(min(delay, remaining))
             round_number += 1
 
-    def _round(self, left: Dict[str, str], goal: FrozenSet[str]) -> None:
+    def _round(self, left: Dict[str, str], goal: FrozenSet[str], unseen: Optional[Dict[str, str]]) -> float:
+        """One poll of every job of `left`; returns when the jobs found finished were seen so (at the latest).
+        With `unseen`, jobs absent from a listing pass move there instead of being read at once."""
+        if not left:
+            return self.clock()
         if not self._listing_is_cheaper(len(left)):
             self._read_each(sorted(left), left, goal)
-            return
+            return self.clock()
         listed = {job["id"]: job for job in self._pass(include_finished=False)}
+        # A job missing from this pass had left the unfinished jobs by now; reading its final state comes after.
+        seen_at = self.clock()
         absent = []
         for job_id in sorted(left):
             job = listed.get(job_id)
@@ -112,8 +145,19 @@ class JobWaiter:
                 absent.append(job_id)
             else:
                 self._see(job, left, goal)
-        if absent:
+        if absent and unseen is not None:
+            for job_id in absent:
+                unseen[job_id] = left.pop(job_id)
+        elif absent:
             self._confirm(absent, left, goal)
+        return seen_at
+
+    def _settle(self, unseen: Dict[str, str], left: Dict[str, str], goal: FrozenSet[str]) -> None:
+        """Read the final states of the jobs set aside; those not finished after all are waited for again."""
+        absent = sorted(unseen)
+        left.update(unseen)
+        unseen.clear()
+        self._confirm(absent, left, goal)
 
     def _pass(self, include_finished: bool) -> List[Dict[str, Any]]:
         start = _requests(self.client)

@@ -35,6 +35,16 @@ options:
       - Ids that do not exist (or are not visible to the user) are handled as O(on_missing) says.
     type: list
     elements: str
+  job_fields:
+    description:
+      - What each record of RV(jobs) holds.
+      - V(compact) keeps the job's C(id) and C(status) only. It is the cheapest form to return when a task touches
+        thousands of jobs, because Ansible copies, checks and stores every value a module returns.
+      - V(full) keeps every field of the server's Job object in snake_case, as M(xpress.insight.insight_job_info)
+        returns them.
+    type: str
+    choices: [compact, full]
+    default: compact
   max_jobs:
     description:
       - The most jobs a filter may select. When the filter matches more (skipped jobs included), the module fails
@@ -165,9 +175,10 @@ failed_jobs:
   sample: {"0f7acba9-713d-2c50-f085-34565a4d6e61": "403: The job is locked and cannot be cancelled"}
 jobs:
   description:
-    - The last seen state of every job the task cancelled (or tried to, or would in check mode), with every field
-      of the server's Job object in snake_case, as M(xpress.insight.insight_job_info) returns them (every field
-      present, V(null) when the server left it out).
+    - The last seen state of every job the task cancelled (or tried to, or would in check mode).
+    - With O(job_fields=compact) (the default) each record holds C(id) and C(status) only. With O(job_fields=full)
+      it holds every field of the server's Job object in snake_case, as M(xpress.insight.insight_job_info) returns
+      them (every field present, V(null) when the server left it out).
     - After O(wait=true) this is the final state, for example with C(status=CANCELLED).
   returned: always
   type: list
@@ -181,16 +192,16 @@ jobs:
       type: str
       sample: CANCELLING
     app:
-      description: Reference to the job's app.
+      description: Reference to the job's app. With O(job_fields=full) only.
       type: dict
     scenario:
-      description: Reference to the job's scenario.
+      description: Reference to the job's scenario. With O(job_fields=full) only.
       type: dict
     owner:
-      description: Reference to the user who owns the job.
+      description: Reference to the user who owns the job. With O(job_fields=full) only.
       type: dict
     created:
-      description: When the job was created (ISO 8601).
+      description: When the job was created (ISO 8601). With O(job_fields=full) only.
       type: str
 msg:
   description:
@@ -209,7 +220,8 @@ matched:
 
 from typing import Any, Dict
 
-from ansible_collections.xpress.insight.plugins.module_utils._cancel import MAX_PARALLEL, cancel_settings, run_cancel
+from ansible_collections.xpress.insight.plugins.module_utils._cancel import (
+    JOB_FIELDS_CHOICES, MAX_PARALLEL, cancel_settings, run_cancel)
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import JOB_FILTER_OPTIONS, job_filter_argument_spec
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
@@ -222,6 +234,7 @@ def run_module(module: InsightModule) -> Dict[str, Any]:
 def main() -> None:
     argument_spec = dict(
         id=dict(type="list", elements="str"),
+        job_fields=dict(type="str", choices=list(JOB_FIELDS_CHOICES), default="compact"),
         max_jobs=dict(type="int", default=100),
         on_missing=dict(type="str", choices=["ignore", "fail"], default="ignore"),
         parallel=dict(type="int", default=8),

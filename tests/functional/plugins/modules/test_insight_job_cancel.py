@@ -90,8 +90,8 @@ def test_cancels_queued_and_executing_skips_finished_and_rerun_is_unchanged(insi
     assert out["skipped_jobs"] == {jid(3): "COMPLETED", jid(4): "CANCELLING", jid(5): "FAILED"}
     assert out["missing"] == [] and out["failed_jobs"] == {}
     assert out["matched"] == 5
-    assert [j["id"] for j in out["jobs"]] == [jid(1), jid(2)]
-    assert all(j["status"] == "CANCELLING" and "execution_mode" in j for j in out["jobs"])
+    # The compact form by default: id and status only.
+    assert out["jobs"] == [{"id": jid(1), "status": "CANCELLING"}, {"id": jid(2), "status": "CANCELLING"}]
     assert by_route(insight, DELETE) == 2
     after = statuses(insight)
     assert after[jid(1)] == "CANCELLED" and after[jid(2)] == "CANCELLED"
@@ -243,12 +243,14 @@ def test_wait_until_cancelled_on_the_job_clock(insight, run_playbook):
     insight.config(cancel_delay=3)
     insight.clock("speed", speed=20)
     insight.clock("resume")
-    result = run_playbook(play(task("cancel", id=[jid(1), jid(2), jid(3)], wait=True, wait_timeout=60)))
+    result = run_playbook(play(task("cancel", id=[jid(1), jid(2), jid(3)], wait=True, wait_timeout=60,
+                                    job_fields="full")))
     assert result.rc == 0, result
     out = result.task("cancel")
     assert out["cancelled"] == [jid(1), jid(2)]
     assert [j["status"] for j in out["jobs"]] == ["CANCELLED", "CANCELLED"]
-    assert all(j["finished"] for j in out["jobs"])
+    # The full form: every field of the Job object, the final state's included.
+    assert all(j["finished"] and {"app", "scenario", "owner", "execution_mode", "created"} <= set(j) for j in out["jobs"])
     assert statuses(insight)[jid(3)] == "CANCELLED"  # already cancelling: waited for, not touched
     assert by_route(insight, DELETE) == 2
     assert by_route(insight, GET_ONE) >= 3 + 2  # the selection reads, then at least one poll of each job

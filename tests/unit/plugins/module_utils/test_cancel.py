@@ -109,9 +109,10 @@ class FakeTime:
         self.now += seconds
 
 
-def make_run(server, check_mode=False, parallel=4):
+def make_run(server, check_mode=False, parallel=4, job_fields="full"):
     fake = FakeTime()
-    return CancelRun(server, parallel=parallel, check_mode=check_mode, sleep=fake.sleep, clock=fake.clock), fake
+    return CancelRun(server, parallel=parallel, check_mode=check_mode, job_fields=job_fields, sleep=fake.sleep,
+                     clock=fake.clock), fake
 
 
 def test_poll_delay_grows_to_a_cap():
@@ -277,7 +278,7 @@ def test_waiter_goal_statuses_and_jobs_that_cannot_get_there():
     waiter.wait({jid(1): "EXECUTING"}, 5, FINISHED)  # gone counts as finished
 
 
-CANCEL_PARAMS = dict(id=None, max_jobs=100, on_missing="ignore", parallel=8, wait=False, wait_timeout=300, status=None,
+CANCEL_PARAMS = dict(id=None, max_jobs=100, on_missing="ignore", parallel=8, wait=False, wait_timeout=300, job_fields="compact", status=None,
                      app=None, owner=None, scenario_id=None, execution_mode=None, created_before=None,
                      created_after=None)
 
