@@ -29,7 +29,7 @@ UNMEASURED_LISTING_GUESS = 20
 HISTORY_PROBE_MIN = 2
 
 
-# A predicted poll closer than this to now is not worth a round of its own; the backoff decides instead.
+# A predicted poll closer than this to now (or already past) is not a prediction to follow; the backoff decides.
 POLL_SOONEST = 0.01
 
 
@@ -39,18 +39,23 @@ def poll_delay(round_number: int) -> float:
 
 
 def predicted_delay(asked: Mapping[str, float], finished: Sequence[str], left: Mapping[str, str], seen_at: float,
-                    now: float) -> Optional[float]:
-    """When the jobs still pending can all have finished, judged by how long the ones just seen finished took.
+                    now: float, precision: float) -> Optional[float]:
+    """When the jobs still pending can all have finished, judged by how long the jobs just seen finished took.
 
     `asked` holds when each job's change (its cancellation) was accepted. A job seen finished at `seen_at` took at
-    most `seen_at - asked`; the one asked last gives the tightest bound. If the server takes about as long for every
-    job, the pending jobs are done that long after their own request. None without a basis for a guess."""
+    most `seen_at - asked`, and a job still pending at least that long: if the server takes about as long for every
+    job, that time lies between the two bounds. When they are closer than `precision` (the backoff's next step),
+    the pending jobs are done that long after their own request; otherwise (or with no job on either side) there is
+    nothing to go by and the result is None."""
     done = [asked[job_id] for job_id in finished if job_id in asked]
     waiting = [asked[job_id] for job_id in left if job_id in asked]
     if not done or not waiting:
         return None
-    due = max(waiting) + (seen_at - max(done))
-    return due - now
+    longest = seen_at - max(done)
+    shortest = seen_at - min(waiting)
+    if longest - shortest > precision:
+        return None
+    return max(waiting) + longest - now
 
 
 def goal_text(goal: FrozenSet[str]) -> str:
@@ -98,8 +103,9 @@ class JobWaiter:
         seconds. Waiting for `finished`, a job that the server no longer has (404) has finished; waiting for other
         statuses, a job that is gone or finished outside the goal can never get there, and that fails at once.
 
-        `asked` (the clock time each job's cancellation was accepted) lets the poll come when the server can have
-        moved, instead of on the backoff alone: see predicted_delay. The backoff stays the upper bound."""
+        `asked` (the clock time each job's cancellation was accepted) lets the next poll come when the pending jobs
+        can have finished (see predicted_delay) instead of at the next backoff step: fewer polls, and none long after
+        the last job finished. Without a prediction the backoff decides; polls are never more than POLL_MAX apart."""
         left = {job_id: status for job_id, status in pending.items() if status not in goal}
         # Waiting for `finished`, the jobs a listing pass of unfinished jobs no longer shows are set aside and their
         # final states read together once no job is listed any more (one pass over the job history for all of them,
@@ -121,9 +127,9 @@ class JobWaiter:
             delay = poll_delay(round_number)
             if asked:
                 finished = [job_id for job_id in before if job_id not in left]
-                predicted = predicted_delay(asked, finished, left, seen_at, now)
-                if predicted is not None and POLL_SOONEST <= predicted < delay:
-                    delay = predicted
+                predicted = predicted_delay(asked, finished, left, seen_at, now, delay)
+                if predicted is not None and predicted >= POLL_SOONEST:
+                    delay = min(predicted, POLL_MAX)
             self.sleep(min(delay, remaining))
             round_number += 1
 

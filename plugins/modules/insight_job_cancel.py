@@ -17,7 +17,7 @@ description:
   - Jobs that are already finished or on their way out (V(CANCELLING), V(CANCELLED), V(COMPLETED), V(FAILED),
     V(DELETING), V(DELETED)) are left alone and reported in RV(skipped_jobs); they do not make the task changed, so
     running the task again reports no change.
-  - Many jobs are cancelled concurrently over a bounded pool of O(parallel) requests sharing one connection pool.
+  - Many jobs are cancelled concurrently, up to O(parallel) requests at the same time over kept-alive connections.
   - With O(wait=true), waits until every cancelled job has finished, polling with a growing delay.
   - A filter that matches more than O(max_jobs) jobs fails before anything is cancelled.
 author:
@@ -63,15 +63,21 @@ options:
     default: ignore
   parallel:
     description:
-      - How many requests to send at the same time (1 to 32) when reading, cancelling and polling many jobs.
+      - The most requests to send at the same time (1 to 32) when reading, cancelling and polling many jobs.
+      - The requests start one at a time, and more are sent at once only while they spend their time waiting for the
+        server (for example a remote server). When the controller itself is kept busy sending and reading them (a
+        server close by that answers at once), more at the same time would only slow the task down.
     type: int
     default: 8
   wait:
     description:
       - Wait until every job cancelled by this task, and every selected job that was already V(CANCELLING) or
         V(DELETING), has finished.
-      - The jobs are polled with a delay growing from 50 ms to 1 s; many jobs are polled with one listing pass of the
-        unfinished jobs rather than one request each, whichever takes fewer requests.
+      - Once some of the cancelled jobs have finished, the next poll comes when the others can have finished too,
+        judged by how long the finished ones took after their cancellation was accepted. Without such a guess the
+        jobs are polled with a delay growing from 50 ms to 1 s. Polls are never more than 1 s apart.
+      - Many jobs are polled with one listing pass of the unfinished jobs rather than one request each, whichever
+        takes fewer requests; the final states of the jobs that left that listing are read together at the end.
       - A job counts as finished only when it was seen finished or the server answers V(404) for it. A job that a
         listing pass does not show is read again by itself (or in one pass over the job history), because a paged
         listing shifts when other jobs finish while it is read.
