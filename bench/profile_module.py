@@ -74,7 +74,7 @@ def main() -> int:
                 control.reset(document)
         else:
             name = "insight_job_cancel"
-            options = {"status": ["QUEUED"], "max_jobs": 0, "parallel": 8, "wait": True}
+            options = {"status": ["QUEUED"], "max_jobs": 0, "parallel": int(os.environ.get("PROFILE_PARALLEL", "8")), "wait": True}
             document = cancel_workloads.seed(args.jobs)
             raw = [sys.executable, str(WORKLOADS / "cancel_raw.py")]
 

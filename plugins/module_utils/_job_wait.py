@@ -194,11 +194,16 @@ class JobWaiter:
         self._read_each(absent, left, goal)
 
     def _history_pages(self) -> Optional[int]:
-        """How many requests a listing pass including the finished jobs takes, from its first page's totals."""
-        params = dict(self.listing_filter.server_params(), includeFinished=True, page=0, size=DEFAULT_PAGE_SIZE)
+        """How many requests a listing pass including the finished jobs takes: from the job count of a one-job page,
+        or, from a server that does not count its items, from the page count of a full first page."""
+        params = dict(self.listing_filter.server_params(), includeFinished=True, page=0, size=1)
         page = self.client.get("/api/jobs", params=params)
-        total = page.get("totalPages") if isinstance(page, dict) else None
-        return total if isinstance(total, int) and total >= 1 else None
+        total = page.get("totalElements") if isinstance(page, dict) else None
+        if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
+            return max(1, -(-total // DEFAULT_PAGE_SIZE))
+        page = self.client.get("/api/jobs", params=dict(params, size=DEFAULT_PAGE_SIZE))
+        pages = page.get("totalPages") if isinstance(page, dict) else None
+        return pages if isinstance(pages, int) and pages >= 1 else None
 
     def _read_each(self, ids: Sequence[str], left: Dict[str, str], goal: FrozenSet[str]) -> None:
         for job_id, job in run_pool(lambda job_id: (job_id, get_job(self.client, job_id)), list(ids), self.parallel):

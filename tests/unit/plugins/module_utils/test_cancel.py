@@ -53,7 +53,9 @@ class FakeServer:
         self._tick()
         if template == "/api/jobs":
             listed = self._listed(params)
-            return {"content": listed[:self.page_size], "totalPages": max(1, math.ceil(len(listed) / self.page_size))}
+            size = min(self.page_size, (params or {}).get("size") or self.page_size)
+            return {"content": listed[:size], "totalElements": len(listed),
+                    "totalPages": max(1, math.ceil(len(listed) / size))}
         job = self.jobs.get(parts[0])
         if job is None:
             raise InsightHTTPError("GET", "/api/jobs/" + parts[0], 404, "Not Found")
