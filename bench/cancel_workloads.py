@@ -67,4 +67,3 @@ def run(bench: Bench, count: int, cancel_delay: float, uri_reps: int, number: in
             bench.measure(row, cmd, prepare, check, reps=reps, warmup=warmup)
         rows.append(row)
     return rows
-

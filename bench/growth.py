@@ -47,7 +47,7 @@ def factors(rows: Sequence[Row]) -> List[Dict[str, Any]]:
         variant = PLUGIN if inventory else XPRESS
         small, big = find(rows, small_number, variant), find(rows, big_number, variant)
         start = find(rows, "4", BARE) if inventory else find(rows, "0", "empty playbook")
-        floors = (_floor_values(rows, small_number), _floor_values(rows, big_number))
+        small_floor, big_floor = _floor_values(rows, small_number), _floor_values(rows, big_number)
         if small is None or big is None or start is None or not small.work or not big.work:
             continue
         work = big.work / small.work
@@ -61,8 +61,8 @@ def factors(rows: Sequence[Row]) -> List[Dict[str, Any]]:
             "note": "time %.2f -> %.2f s, peak RSS %.1f -> %.1f MB; start-up (%s) %.2f s, %.1f MB"
                     % (small.median(), big.median(), small.peak_rss_mb(), big.peak_rss_mb(), start.variant, t0, r0)}
         item["met"] = item["time_met"] and item["rss_met"]
-        if floors[0] is not None and floors[1] is not None:
-            (floor_time_small, floor_rss_small), (floor_time_big, floor_rss_big) = floors
+        if small_floor is not None and big_floor is not None:
+            (floor_time_small, floor_rss_small), (floor_time_big, floor_rss_big) = small_floor, big_floor
             item["floor_time"] = _factor(floor_time_big - t0, floor_time_small - t0)
             item["floor_rss"] = _factor(floor_rss_big - r0, floor_rss_small - r0)
             item["reachable"] = (_within(floor_time_big - t0, floor_time_small - t0, work)
@@ -78,11 +78,11 @@ def _x(value: Optional[float]) -> str:
 def lines(items: Sequence[Dict[str, Any]]) -> List[str]:
     out = []
     for item in items:
-        verdict = "met" if item["met"] else "MISSED (%s)" % ", ".join(
-            name for name, met in (("time", item["time_met"]), ("RSS", item["rss_met"])) if not met)
-        if not item["met"] and "reachable" in item:
-            verdict += " (floor time %s, RSS %s: %s)" % (_x(item["floor_time"]), _x(item["floor_rss"]),
-                                                          "reachable" if item["reachable"] else "out of reach")
+        missed = [name for name, met in (("time", item["time_met"]), ("RSS", item["rss_met"])) if not met]
+        verdict = "MISSED (%s)" % ", ".join(missed) if missed else "met"
+        if missed and "reachable" in item:
+            reach = "reachable" if item["reachable"] else "out of reach"
+            verdict += " (floor time %s, RSS %s: %s)" % (_x(item["floor_time"]), _x(item["floor_rss"]), reach)
         out.append("growth %-7s work x%-6.2f time above start-up %-7s RSS above start-up %-7s %s\n              %s"
                    % (item["pair"], item["work"], _x(item["time"]), _x(item["rss"]), verdict, item["note"]))
     return out

@@ -46,4 +46,3 @@ def run(bench: Bench, count: int, reps: Optional[int] = None, warmup: Optional[i
     if floor.last().requests:
         raise RunFailed("the play on the replayed inventory made %d requests" % floor.last().requests)
     return [plugin, floor]
-

@@ -44,7 +44,7 @@ def main() -> int:
     session.headers.update({"Authorization": "Bearer " + token, "Accept": MEDIA})
 
     def page(number: int) -> Any:
-        answer = session.get(url + "/api/jobs", params={"includeFinished": "false", "page": number, "size": 500})
+        answer = session.get(url + "/api/jobs", params={"includeFinished": "false", "page": str(number), "size": "500"})
         answer.raise_for_status()
         return answer.json()
 
