@@ -35,7 +35,7 @@ def scaled_shape(shape: Sequence[int], factor: int) -> Tuple[int, int, int]:
         if rest < 2:
             break
         for b in range(1, int(rest / 2) + 1):
-            for c in {max(1, math.floor(rest / b - 1)), max(1, math.ceil(rest / b - 1))}:
+            for c in sorted({max(1, math.floor(rest / b - 1)), max(1, math.ceil(rest / b - 1))}):
                 candidate = (a, b, c)
                 key = (abs(folders(candidate) - target), sum(math.log(n / e) ** 2 for n, e in zip(candidate, even, strict=True)))
                 if key < best[0]:
