@@ -11,6 +11,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scale_workloads import folders, scaled_shape  # noqa: E402  pylint: disable=wrong-import-position
 CAPTURED = ROOT / "tests" / "output" / "captured"
 XPRESS, URI, RAW = "xpress.insight playbook", "uri-loop playbook", "raw requests script"
 RAW8 = "raw requests script, 8 connections"
@@ -128,3 +131,11 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
     assert data["machine"]["cores"] >= 1 and data["machine"]["ansible_core"]
     text = markdown.read_text(encoding="utf-8")
     assert "| workload | variant |" in text and "- growth 4 -> 10 " in text and "- workload 11 " in text
+
+
+def test_scale_tree_has_scale_times_the_folders() -> None:
+    # The default 4 x 3 x 7 (100 folders) grows to 10 x 9 x 10 (1,000), the smoke's 2 x 2 x 2 (14) to 5 x 3 x 8 (140).
+    assert scaled_shape((4, 3, 7), 10) == (10, 9, 10) and folders((10, 9, 10)) == 1000
+    assert scaled_shape((2, 2, 2), 10) == (5, 3, 8) and folders((5, 3, 8)) == 140
+    for shape, factor in (((4, 3, 7), 3), ((3, 3, 3), 7), ((1, 1, 1), 2)):
+        assert folders(scaled_shape(shape, factor)) == folders(shape) * factor
