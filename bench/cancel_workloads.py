@@ -1,10 +1,12 @@
-"""Workload 3: cancel every QUEUED job (1,000 by default) and wait until each is CANCELLED, three variants."""
+"""Workload 3: cancel every QUEUED job (1,000 by default) and wait until each is CANCELLED; workload 9: the same at
+`--scale` times the jobs (no uri loop there, the long-row repetitions)."""
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from harness import Bench, Row, RunFailed, Sample
+from report import RAW, RAW8, URI, XPRESS
 
 PAGE = 500
 SCENARIOS = 10
@@ -18,13 +20,21 @@ def seed(count: int) -> Dict[str, Any]:
     return {"apps": [{"name": "Bench", "folders": [{"name": "Plans", "scenarios": scenarios}]}], "jobs": jobs}
 
 
+def first_listing(count: int) -> int:
+    """Pages of the first read of the unfinished jobs."""
+    return max(1, math.ceil(count / PAGE))
+
+
 def minimal_calls(count: int) -> int:
     """Token + every page of the unfinished jobs + one DELETE each + one listing that shows them all finished."""
-    return 1 + max(1, math.ceil(count / PAGE)) + count + 1
+    return 1 + first_listing(count) + count + 1
 
 
-def run(bench: Bench, count: int, cancel_delay: float, uri_reps: int) -> List[Row]:
-    workload = "3 cancel %d jobs" % count
+def run(bench: Bench, count: int, cancel_delay: float, uri_reps: int, number: int = 3,
+        reps: Optional[int] = None, warmup: Optional[int] = None) -> List[Row]:
+    """Workload 3 (xpress.insight, uri loop, raw script serial and with 8 connections) or, with number 9, the
+    xpress.insight and serial raw rows only, with `reps` timed runs after `warmup` untimed ones."""
+    workload = "%d cancel %d jobs" % (number, count)
     document = seed(count)
 
     def prepare() -> None:
@@ -33,27 +43,27 @@ def run(bench: Bench, count: int, cancel_delay: float, uri_reps: int) -> List[Ro
         bench.control.config(cancel_delay=cancel_delay)
 
     def check(sample: Sample) -> None:
-        jobs = bench.control.state()["jobs"]
-        left = [job for job in jobs if job["status"] != "CANCELLED"]
-        if len(jobs) != count or left:
-            raise RunFailed("%d of %d job(s) not CANCELLED after the run" % (len(left), len(jobs)))
+        statuses = bench.job_counts()
+        if statuses != {"CANCELLED": count}:
+            raise RunFailed("not every one of the %d jobs is CANCELLED after the run: %s" % (count, statuses))
         deletes = sample.counters.get("by_route", {}).get("DELETE /api/jobs/{id}", 0)
         if deletes != count:
             raise RunFailed("%d DELETE calls for %d jobs" % (deletes, count))
 
-    rows = []
     variants: Sequence[Any] = (
-        ("xpress.insight playbook", bench.playbook("cancel_xpress.yml"), False),
-        ("uri-loop playbook", bench.playbook("cancel_uri.yml"), True),
-        ("raw requests script", bench.script("cancel_raw.py"), False),
+        (XPRESS, bench.playbook("cancel_xpress.yml"), False),
+        (URI, bench.playbook("cancel_uri.yml"), True),
+        (RAW, bench.script("cancel_raw.py"), False),
+        (RAW8, bench.script("cancel_raw.py", "--parallel", "8"), False),
     )
+    rows = []
     for variant, cmd, slow in variants:
-        if slow and uri_reps < 1:
+        if (slow and (uri_reps < 1 or number != 3)) or (variant == RAW8 and number != 3):
             continue
-        row = Row(workload, variant, minimal_calls(count))
+        row = Row(workload, variant, minimal_calls(count), work=count)
         if slow:
             bench.measure(row, cmd, prepare, check, reps=uri_reps, warmup=0)
         else:
-            bench.measure(row, cmd, prepare, check)
+            bench.measure(row, cmd, prepare, check, reps=reps, warmup=warmup)
         rows.append(row)
     return rows

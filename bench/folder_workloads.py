@@ -1,11 +1,13 @@
-"""Workloads 1 (provision a folder tree in an empty app) and 2 (the converged re-run), three variants each."""
+"""Workloads 1 (provision a folder tree in an empty app) and 2 (the converged re-run), three variants each; 7 and 8,
+the same on a tree `--scale` times bigger (no uri loop there)."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from harness import Bench, Row, RunFailed, Sample
+from report import RAW, URI, XPRESS
 
 APP = "Tree"
 NAMES = ("Region", "Site", "Line")
@@ -51,7 +53,7 @@ def minimal_calls(shape: Sequence[int], built: bool) -> int:
 def write_vars(bench: Bench, shape: Sequence[int]) -> Path:
     levels = tree_levels(shape)
     data = {"tree_app": APP, "tree_paths": all_paths(shape), "level1": levels[0], "level2": levels[1], "level3": levels[2]}
-    target = Path(bench.work) / "tree_vars.json"
+    target = Path(bench.work) / ("tree_vars_%s.json" % "x".join(str(n) for n in shape))
     target.write_text(json.dumps(data), encoding="utf-8")
     return target
 
@@ -61,19 +63,25 @@ def folder_paths(bench: Bench) -> List[str]:
     return sorted(f["path"] for f in bench.control.state()["folders"] if f["path"].startswith(prefix))
 
 
-def run(bench: Bench, shape: Sequence[int], uri_reps: int, workloads: Sequence[int]) -> List[Row]:
+def run(bench: Bench, shape: Sequence[int], uri_reps: int, workloads: Sequence[int], numbers: Tuple[int, int] = (1, 2),
+        reps: Optional[int] = None, warmup: Optional[int] = None) -> List[Row]:
+    """Workloads 1 and 2, or with numbers (7, 8) the same at scale: no uri loop, `reps` runs after `warmup`."""
     vars_file = write_vars(bench, shape)
     wanted = sorted(all_paths(shape))
+    scaled = numbers != (1, 2)
     variants: List[Tuple[str, List[str], bool]] = [
-        ("xpress.insight playbook", bench.playbook("folders_xpress.yml", vars_file), False),
-        ("uri-loop playbook", bench.playbook("folders_uri.yml", vars_file), True),
-        ("raw requests script", bench.script("folders_raw.py", str(vars_file)), False),
+        (XPRESS, bench.playbook("folders_xpress.yml", vars_file), False),
+        (URI, bench.playbook("folders_uri.yml", vars_file), True),
+        (RAW, bench.script("folders_raw.py", str(vars_file)), False),
     ]
     rows: List[Row] = []
-    for number, built in ((1, False), (2, True)):
+    for number, built in zip(numbers, (False, True), strict=True):
         if number not in workloads:
             continue
-        workload = "%d %s" % (number, "tree converged" if built else "tree %d folders" % len(wanted))
+        if built:
+            workload = "%d tree converged" % number + (" %d folders" % len(wanted) if scaled else "")
+        else:
+            workload = "%d tree %d folders" % (number, len(wanted))
 
         def prepare(built: bool = built) -> None:
             bench.control.reset(seed(shape, built))
@@ -86,12 +94,12 @@ def run(bench: Bench, shape: Sequence[int], uri_reps: int, workloads: Sequence[i
                 raise RunFailed("the converged run made %d write(s)" % sample.writes)
 
         for variant, cmd, slow in variants:
-            if slow and uri_reps < 1:
+            if slow and (uri_reps < 1 or scaled):
                 continue
-            row = Row(workload, variant, minimal_calls(shape, built))
+            row = Row(workload, variant, minimal_calls(shape, built), work=len(wanted))
             if slow:
                 bench.measure(row, cmd, prepare, check, reps=uri_reps, warmup=0)
             else:
-                bench.measure(row, cmd, prepare, check)
+                bench.measure(row, cmd, prepare, check, reps=reps, warmup=warmup)
             rows.append(row)
     return rows

@@ -6,6 +6,7 @@ was not what the clients waited for.
 """
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -34,8 +35,10 @@ class Sample:
     """One measured run: wall time, peak RSS (kB) of that child, emulator CPU seconds, server-side counters."""
 
     def __init__(self, seconds: float, rss_kb: int, server_cpu: Optional[float], counters: Dict[str, Any], out: str,
-                 marks: int = 0) -> None:
+                 marks: int = 0, started: float = 0.0) -> None:
         self.marks = marks
+        self.started = started  # wall clock (time.time) just before the child was started
+        self.first_task: Optional[float] = None  # seconds from the start to the first task, where a check reads it
         self.seconds = seconds
         self.rss_kb = rss_kb
         self.server_cpu = server_cpu
@@ -54,10 +57,11 @@ class Sample:
 class Row:
     """A workload variant measured several times; the report uses medians."""
 
-    def __init__(self, workload: str, variant: str, minimal: Optional[int] = None) -> None:
+    def __init__(self, workload: str, variant: str, minimal: Optional[int] = None, work: Optional[int] = None) -> None:
         self.workload = workload
         self.variant = variant
         self.minimal = minimal
+        self.work = work  # folders or jobs handled, so rows of one workload at two sizes give the work ratio
         self.samples: List[Sample] = []
         self.note = ""
 
@@ -66,6 +70,15 @@ class Row:
 
     def last(self) -> Sample:
         return self.samples[-1]
+
+    @property
+    def number(self) -> str:
+        return self.workload.split(" ", 1)[0]
+
+    def first_task(self) -> Optional[float]:
+        """Median time from the child's start to its first task, when the runs record it."""
+        times = [s.first_task for s in self.samples if s.first_task is not None]
+        return statistics.median(times) if times else None
 
     def peak_rss_mb(self) -> float:
         return max(s.rss_kb for s in self.samples) / 1024.0
@@ -111,6 +124,7 @@ def run_child(cmd: Sequence[str], env: Mapping[str, str], cwd: str, marker: Opti
     """Run one child to completion; wall time, its own peak RSS (os.wait4), the end of its output and how often
     `marker` occurs in the whole output."""
     with tempfile.TemporaryFile(dir=cwd) as out, tempfile.TemporaryFile(dir=cwd) as err:
+        started = time.time()
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), env=dict(env), cwd=cwd, stdout=out, stderr=err)  # pylint: disable=consider-using-with
         _pid, status, usage = os.wait4(proc.pid, 0)
@@ -121,7 +135,7 @@ def run_child(cmd: Sequence[str], env: Mapping[str, str], cwd: str, marker: Opti
         stderr = err.read()[-KEEP:].decode("utf-8", "replace")
     if proc.returncode:
         raise RunFailed("%s failed (%d):\n%s\n%s" % (" ".join(cmd), proc.returncode, stdout[-3000:], stderr[-3000:]))
-    return {"seconds": elapsed, "rss_kb": usage.ru_maxrss, "out": stdout, "marks": marks}
+    return {"seconds": elapsed, "rss_kb": usage.ru_maxrss, "out": stdout, "marks": marks, "started": started}
 
 
 class Bench:
@@ -170,6 +184,12 @@ class Bench:
         # The connection comes from the same INSIGHT_* variables the playbooks use (no secret on a command line).
         return [sys.executable, str(WORKLOADS / name)] + list(args)
 
+    def job_counts(self) -> Dict[str, int]:
+        """Jobs by status on the server, counted by a child process (bench/job_counts.py) so that this process never
+        holds a big job list (see _scan on ru_maxrss)."""
+        result = run_child([sys.executable, str(BENCH / "job_counts.py"), self.control.url], self.env(), self.work)
+        return {str(key): int(value) for key, value in json.loads(result["out"]).items()}
+
     def measure(self, row: Row, cmd: Sequence[str], prepare: Callable[[], None], check: Callable[[Sample], None],
                 reps: Optional[int] = None, warmup: Optional[int] = None, marker: Optional[bytes] = None,
                 extra_env: Optional[Mapping[str, str]] = None) -> Row:
@@ -184,7 +204,8 @@ class Bench:
             result = run_child(cmd, dict(self.env(), **(extra_env or {})), self.work, marker)
             cpu_after = cpu_seconds(self.server_pid)
             server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
-            sample = Sample(result["seconds"], result["rss_kb"], server_cpu, self.control.counters(), result["out"], result["marks"])
+            sample = Sample(result["seconds"], result["rss_kb"], server_cpu, self.control.counters(), result["out"], result["marks"],
+                            result["started"])
             check(sample)
             label = "warm-up" if index < warmup else "run %d/%d" % (index - warmup + 1, reps)
             self.log("  %-7s %-28s %-9s %7.2f s  %5d requests" % (row.workload, row.variant, label, sample.seconds, sample.requests))

@@ -10,8 +10,12 @@ Workloads (one emulator process on loopback, state reset through its control API
   4  the insight_jobs inventory of 10,000 jobs against a raw paged fetch + a bare ansible-inventory start
   5  a 1,000-folder tree (10 x 9 x 10) through insight_folder's tree option, in an empty app
   6  the converged re-run of that tree (zero writes expected)
+  7-10  workloads 1-4 with --scale times the work (1,000 folders, 10,000 jobs to cancel, 100,000 jobs listed)
+  11 a one-debug-task playbook on the 10,000-job inventory, --limit insight_status_queued, against the same play on
+     the inventory replayed from a file
 Each row is whole processes (interpreter and Ansible start-up included), warm-up runs first, then the median of
-the timed runs. An empty playbook and a one-task playbook give Ansible's own share. See bench/README.md.
+the timed runs (workloads 7-11: --scale-reps runs, no warm-up). An empty playbook and a one-task playbook give
+Ansible's own share. See bench/README.md.
 """
 from __future__ import annotations
 
@@ -31,14 +35,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cancel_workloads  # pylint: disable=wrong-import-position
 import folder_workloads  # pylint: disable=wrong-import-position
+import growth  # pylint: disable=wrong-import-position
 import inventory_workload  # pylint: disable=wrong-import-position
+import playbook_inventory  # pylint: disable=wrong-import-position
 import report  # pylint: disable=wrong-import-position
+import scale_workloads  # pylint: disable=wrong-import-position
 import tree_workloads  # pylint: disable=wrong-import-position
 from harness import BENCH, Bench, Row  # pylint: disable=wrong-import-position
 from insight_emulator.control import EmulatorProcess  # pylint: disable=wrong-import-position
 
 SMOKE = {"reps": 1, "warmup": 0, "uri_reps": 1, "tree": "2x2x2", "cancel_jobs": 10, "inventory_jobs": 100,
-         "emulator_seconds": 0.5, "big_tree": "2x2x3"}
+         "emulator_seconds": 0.5, "big_tree": "2x2x3", "scale_reps": 1}
+ALL = "1,2,3,4,5,6,7,8,9,10,11"
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -53,11 +61,13 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--cancel-jobs", type=int, default=1000)
     parser.add_argument("--cancel-delay", type=float, default=0.2, help="job-clock seconds from CANCELLING to CANCELLED")
     parser.add_argument("--inventory-jobs", type=int, default=10000)
-    parser.add_argument("--only", default="1,2,3,4,5,6", help="workloads to run, e.g. 1,2")
+    parser.add_argument("--only", default=ALL, help="workloads to run, e.g. 1,2 (default all: %s)" % ALL)
+    parser.add_argument("--scale", type=int, default=10, help="work factor of workloads 7-10 over 1-4 (default 10)")
+    parser.add_argument("--scale-reps", type=int, default=1, help="timed runs of the long rows, workloads 7-11 (default 1, no warm-up)")
     parser.add_argument("--emulator-seconds", type=float, default=3.0, help="length of the emulator's own bench (0: skip)")
     parser.add_argument("--json", help="also write the rows and checks to this file")
     parser.add_argument("--markdown", help="also write the table and checks as Markdown to this file")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run each: checks that the bench works")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (scale rows: those x --scale), one run each: checks that the bench works")
     args = parser.parse_args(argv)
     if args.smoke:
         for key, value in SMOKE.items():
@@ -68,6 +78,10 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
             parser.error("--%s: three positive numbers, like 4x3x7" % option.replace("_", "-"))
         setattr(args, "big_shape" if option == "big_tree" else "shape", shape)
     args.workloads = sorted({int(n) for n in args.only.split(",") if n.strip()})
+    if args.scale < 2 or args.scale_reps < 1:
+        parser.error("--scale: 2 or more; --scale-reps: 1 or more")
+    if set(args.workloads) - set(range(1, 12)):
+        parser.error("--only: workloads 1 to 11")
     return args
 
 
@@ -119,28 +133,32 @@ def main(argv: Optional[List[str]] = None) -> int:
             rows += inventory_workload.run(bench, args.inventory_jobs)
         if {5, 6} & set(args.workloads):
             rows += tree_workloads.run(bench, args.big_shape, args.workloads)
+        rows += scale_workloads.run(bench, args)
+        if 11 in args.workloads:
+            rows += playbook_inventory.run(bench, args.inventory_jobs, reps=args.scale_reps, warmup=0)
     figure = emulator_figure(args.emulator_seconds)
     info["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
 
     cells = report.table_rows(rows, startup.median())
     targets = report.checks(rows, startup.median())
+    growths = growth.factors(rows)
     print()
     print(report.text_table(cells))
     print()
-    for line in report.check_lines(targets):
+    for line in report.check_lines(targets) + growth.lines(growths):
         print(line)
     if figure:
         print(figure)
     print("total bench time %.0f s; load average after %s" % (time.monotonic() - started, info["load_average_after"]))
     if args.json:
         Path(args.json).write_text(json.dumps({
-            "machine": info, "emulator": figure, "checks": targets,
+            "machine": info, "emulator": figure, "checks": targets, "growth": growths, "scale": args.scale,
             "rows": [dict(zip(["workload", "variant", "median", "runs", "requests", "writes", "minimal", "startup_share",
                                "emulator_cpu", "peak_rss_mb"], cell, strict=True)) for cell in cells],
             "by_route": {"%s | %s" % (row.workload, row.variant): row.last().counters.get("by_route", {}) for row in rows},
         }, indent=2), encoding="utf-8")
     if args.markdown:
-        bullets = ["- " + line.replace("\n", " ") for line in report.check_lines(targets)]
+        bullets = ["- " + " ".join(line.split()) for line in report.check_lines(targets) + growth.lines(growths)]
         if figure:
             bullets.append("- " + figure)
         Path(args.markdown).write_text(report.markdown_table(cells) + "\n\n" + "\n".join(bullets) + "\n", encoding="utf-8")

@@ -52,7 +52,7 @@ def run(bench: Bench, shape: Sequence[int], workloads: Sequence[int]) -> List[Ro
                 raise RunFailed("the converged run made %d write(s)" % sample.writes)
 
         for variant, cmd in variants:
-            row = Row(workload, variant, folder_workloads.minimal_calls(shape, built))
+            row = Row(workload, variant, folder_workloads.minimal_calls(shape, built), work=len(wanted))
             bench.measure(row, cmd, prepare, check)
             rows.append(row)
     return rows

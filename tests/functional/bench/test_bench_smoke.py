@@ -1,5 +1,6 @@
-"""A small run of `make bench` (tiny sizes, one run per row): the runner works end to end, reports every row with
-the emulator's request counts, and the converged re-run makes no write. No figure of speed is asserted here."""
+"""A small run of `make bench` (tiny sizes, the scale rows at 10x those, one run per row): the runner works end to
+end, reports every row with the emulator's request counts, every target with its verdict and floor, and every growth
+factor; the converged re-runs make no write. No figure of speed is asserted here."""
 from __future__ import annotations
 
 import json
@@ -10,20 +11,45 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scale_workloads import folders, scaled_shape  # noqa: E402  pylint: disable=wrong-import-position
 CAPTURED = ROOT / "tests" / "output" / "captured"
-PLAYBOOK_VARIANTS = ["xpress.insight playbook", "uri-loop playbook", "raw requests script"]
-TREE_VARIANTS = ["xpress.insight tree playbook", "raw requests script"]
+XPRESS, URI, RAW = "xpress.insight playbook", "uri-loop playbook", "raw requests script"
+RAW8 = "raw requests script, 8 connections"
+FLOOR = "replayed from a file (ansible-core floor)"
+PLUGIN = "plugin ansible-inventory --list"
+PLAYBOOK_VARIANTS = [XPRESS, URI, RAW]
+TREE_VARIANTS = ["xpress.insight tree playbook", RAW]
 EXPECTED = (
     [("0 Ansible alone", "empty playbook"), ("0 Ansible alone", "one ping task playbook"),
      ("0 Ansible alone", "one debug task playbook")]
     + [("1 tree 14 folders", v) for v in PLAYBOOK_VARIANTS]
     + [("2 tree converged", v) for v in PLAYBOOK_VARIANTS]
-    + [("3 cancel 10 jobs", v) for v in PLAYBOOK_VARIANTS]
-    + [("4 inventory 100 jobs", v) for v in ["plugin ansible-inventory --list", "raw paged fetch", "bare ansible-inventory --list",
-                                             "replayed from a file (ansible-core floor)"]]
+    + [("3 cancel 10 jobs", v) for v in PLAYBOOK_VARIANTS + [RAW8]]
+    + [("4 inventory 100 jobs", v) for v in [PLUGIN, "raw paged fetch", "bare ansible-inventory --list", FLOOR]]
     + [("5 tree option 18 folders", v) for v in TREE_VARIANTS]
     + [("6 tree option converged", v) for v in TREE_VARIANTS]
+    # The scale rows: 10 x the smoke sizes (a 5 x 3 x 8 tree of 140 folders for 2 x 2 x 2 = 14), no uri loop.
+    + [("7 tree 140 folders", v) for v in [XPRESS, RAW]]
+    + [("8 tree converged 140 folders", v) for v in [XPRESS, RAW]]
+    + [("9 cancel 100 jobs", v) for v in [XPRESS, RAW]]
+    + [("10 inventory 1000 jobs", v) for v in [PLUGIN, FLOOR]]
+    + [("11 inventory playbook 100 jobs", v) for v in ["plugin ansible-playbook --limit queued", FLOOR]]
 )
+TIME = "xpress.insight / (one-task + raw) <= 1.10"
+URI_TARGET = "uri-loop / xpress.insight >= 0.95 x uri-loop / floor"
+WRITES = "xpress.insight writes == 0"
+MINIMAL = "xpress.insight requests == minimal"
+INVENTORY_TIME = "plugin / replayed inventory <= 1.10"
+CHECKS = sorted(
+    [("1", TIME), ("1", URI_TARGET), ("2", TIME), ("2", URI_TARGET), ("2", WRITES),
+     ("3", TIME), ("3", URI_TARGET), ("3", "xpress.insight / (one-task + raw 8 connections) <= 1.10"),
+     ("5", TIME), ("6", TIME), ("6", WRITES), ("7", TIME), ("7", MINIMAL), ("8", TIME), ("8", WRITES), ("8", MINIMAL),
+     ("9", TIME), ("9", "requests beyond the minimum are listing passes of the wait"),
+     ("4", INVENTORY_TIME), ("10", INVENTORY_TIME), ("10", "plugin peak RSS / replayed inventory's <= 1.10"),
+     ("10", "plugin requests == minimal"), ("11", "play on the plugin's inventory / replayed inventory <= 1.10"),
+     ("all", "emulator CPU share of each run < 50% (not the bottleneck)")])
 
 
 def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
@@ -44,7 +70,7 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
     # The printed table carries the same rows.
     table = proc.stdout.split("median s", 1)[1]
     for workload, variant in EXPECTED:
-        assert any(workload in line and variant in line for line in table.splitlines()), (workload, variant)
+        assert any(line.startswith(workload + " ") and variant in line for line in table.splitlines()), (workload, variant)
 
     # 2x2x2 tree: 14 folders, one POST each; every side makes the minimal number of calls on the folder workloads.
     for variant in PLAYBOOK_VARIANTS:
@@ -52,9 +78,9 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
         assert made["writes"] == "14" and int(made["requests"]) >= int(made["minimal"]) == 17
         converged = rows[("2 tree converged", variant)]
         assert converged["writes"] == "0" and int(converged["requests"]) >= int(converged["minimal"]) == 9
-        cancel = rows[("3 cancel 10 jobs", variant)]
-        assert cancel["writes"] == "10"
-    assert rows[("2 tree converged", "xpress.insight playbook")]["requests"] == "9"
+    for variant in PLAYBOOK_VARIANTS + [RAW8]:
+        assert rows[("3 cancel 10 jobs", variant)]["writes"] == "10"
+    assert rows[("2 tree converged", XPRESS)]["requests"] == "9"
     # The tree option (2x2x3 in the smoke run): one POST per folder, and the converged run makes the minimal calls.
     for variant in TREE_VARIANTS:
         made = rows[("5 tree option 18 folders", variant)]
@@ -63,15 +89,53 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
         assert converged["writes"] == "0" and int(converged["requests"]) >= int(converged["minimal"]) == 9
     assert rows[("5 tree option 18 folders", "xpress.insight tree playbook")]["requests"] == "21"
     assert rows[("6 tree option converged", "xpress.insight tree playbook")]["requests"] == "9"
-    assert {"workload": "6", "target": "xpress.insight writes == 0", "value": 0, "met": True} in data["checks"]
-    assert {"workload": "2", "target": "xpress.insight writes == 0", "value": 0, "met": True} in data["checks"]
-    # Ansible-only rows talk to nobody; the inventory row reads every job in a few pages.
+    # At scale: 140 folders (5 + 15 + 120 POSTs after token, app list and root listing), the converged tree lists
+    # its 20 inner folders, 100 jobs each cancelled once.
+    for variant in (XPRESS, RAW):
+        made = rows[("7 tree 140 folders", variant)]
+        assert made["writes"] == "140" and int(made["requests"]) >= int(made["minimal"]) == 143
+        converged = rows[("8 tree converged 140 folders", variant)]
+        assert converged["writes"] == "0" and int(converged["requests"]) >= int(converged["minimal"]) == 23
+        cancel = rows[("9 cancel 100 jobs", variant)]
+        assert cancel["writes"] == "100" and int(cancel["requests"]) >= int(cancel["minimal"]) == 103
+    # Ansible-only rows talk to nobody; the inventory rows read every job in a few pages.
     assert rows[("0 Ansible alone", "empty playbook")]["requests"] == "0"
-    assert int(rows[("4 inventory 100 jobs", "plugin ansible-inventory --list")]["requests"]) >= 2
-    # The replayed inventory (checked by the bench to list what the plugin lists) talks to nobody either.
-    assert rows[("4 inventory 100 jobs", "replayed from a file (ansible-core floor)")]["requests"] == "0"
-    # Every speed and memory target carries the floor measured in the same run, so a miss says whether it is ours.
-    floors = [c for c in data["checks"] if "<=" in c["target"] or ">=" in c["target"]]
-    assert len(floors) == 10 and all(isinstance(c["floor"], float) and isinstance(c["reachable"], bool) for c in floors)
+    assert int(rows[("4 inventory 100 jobs", PLUGIN)]["requests"]) >= 2
+    assert int(rows[("10 inventory 1000 jobs", PLUGIN)]["requests"]) >= int(rows[("10 inventory 1000 jobs", PLUGIN)]["minimal"]) >= 3
+    # The replayed inventories (checked by the bench to list what the plugin lists) talk to nobody either.
+    for workload in ("4 inventory 100 jobs", "10 inventory 1000 jobs", "11 inventory playbook 100 jobs"):
+        assert rows[(workload, FLOOR)]["requests"] == "0"
+
+    # Every target has its verdict, and every one of the issue's carries the floor measured in the same run, so a
+    # miss says whether it is ours.
+    checks = data["checks"]
+    assert sorted((c["workload"], c["target"]) for c in checks) == CHECKS
+    assert all(isinstance(c["met"], bool) for c in checks)
+    targets = [c for c in checks if c["workload"] != "all"]
+    assert all(isinstance(c["floor"], float) and isinstance(c["reachable"], bool) for c in targets)
+    for check in checks:
+        assert any(check["target"] in line and ("met" in line or "MISSED" in line) for line in proc.stdout.splitlines()), check
+    for workload in ("2", "6", "8"):
+        assert next(c for c in checks if c["workload"] == workload and c["target"] == WRITES)["met"] is True
+    first_task = next(c for c in checks if c["workload"] == "11")["first_task"]
+    assert set(first_task) == {"plugin", "floor"} and all(isinstance(v, float) and v > 0 for v in first_task.values())
+    # One growth line per pair of sizes, with the work ratio, both factors, the verdict and the floor's growth.
+    growth = data["growth"]
+    assert [g["pair"] for g in growth] == ["1 -> 7", "2 -> 8", "3 -> 9", "4 -> 10"]
+    assert [g["work"] for g in growth[:3]] == [10.0, 10.0, 10.0] and growth[3]["work"] > 5
+    for item in growth:
+        assert all(isinstance(item[key], bool) for key in ("met", "time_met", "rss_met", "reachable"))
+        assert all(item[key] is None or isinstance(item[key], float) for key in ("time", "rss", "floor_time", "floor_rss"))
+        assert any(line.startswith("growth %s " % item["pair"]) and "work x" in line for line in proc.stdout.splitlines())
+    assert data["scale"] == 10
     assert data["machine"]["cores"] >= 1 and data["machine"]["ansible_core"]
-    assert "| workload | variant |" in markdown.read_text(encoding="utf-8")
+    text = markdown.read_text(encoding="utf-8")
+    assert "| workload | variant |" in text and "- growth 4 -> 10 " in text and "- workload 11 " in text
+
+
+def test_scale_tree_has_scale_times_the_folders() -> None:
+    # The default 4 x 3 x 7 (100 folders) grows to 10 x 9 x 10 (1,000), the smoke's 2 x 2 x 2 (14) to 5 x 3 x 8 (140).
+    assert scaled_shape((4, 3, 7), 10) == (10, 9, 10) and folders((10, 9, 10)) == 1000
+    assert scaled_shape((2, 2, 2), 10) == (5, 3, 8) and folders((5, 3, 8)) == 140
+    for shape, factor in (((4, 3, 7), 3), ((3, 3, 3), 7), ((1, 1, 1), 2)):
+        assert folders(scaled_shape(shape, factor)) == folders(shape) * factor
