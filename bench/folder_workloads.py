@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from harness import Bench, Row, RunFailed, Sample
-from report import RAW, URI, XPRESS
+from harness import Bench, Row, RunFailed, Sample, no_calls
+from report import FLOOR_TASK, RAW, URI, XPRESS
 
 APP = "Tree"
 NAMES = ("Region", "Site", "Line")
@@ -70,6 +70,7 @@ def run(bench: Bench, shape: Sequence[int], uri_reps: int, workloads: Sequence[i
     wanted = sorted(all_paths(shape))
     scaled = numbers != (1, 2)
     variants: List[Tuple[str, List[str], bool]] = [
+        (FLOOR_TASK, bench.floor_playbook("folders_xpress.yml", vars_file), False),
         (XPRESS, bench.playbook("folders_xpress.yml", vars_file), False),
         (URI, bench.playbook("folders_uri.yml", vars_file), True),
         (RAW, bench.script("folders_raw.py", str(vars_file)), False),
@@ -100,6 +101,6 @@ def run(bench: Bench, shape: Sequence[int], uri_reps: int, workloads: Sequence[i
             if slow:
                 bench.measure(row, cmd, prepare, check, reps=uri_reps, warmup=0)
             else:
-                bench.measure(row, cmd, prepare, check, reps=reps, warmup=warmup)
+                bench.measure(row, cmd, prepare, no_calls if variant == FLOOR_TASK else check, reps=reps, warmup=warmup)
             rows.append(row)
     return rows

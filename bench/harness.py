@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
 WORKLOADS = BENCH / "workloads"
@@ -138,6 +140,12 @@ def run_child(cmd: Sequence[str], env: Mapping[str, str], cwd: str, marker: Opti
     return {"seconds": elapsed, "rss_kb": usage.ru_maxrss, "out": stdout, "marks": marks, "started": started}
 
 
+def no_calls(sample: "Sample") -> None:
+    """The check of a row that must not talk to the server (Ansible alone, floor tasks, replayed inventories)."""
+    if sample.requests:
+        raise RunFailed("a run without Insight tasks made %d requests" % sample.requests)
+
+
 class Bench:
     """The shared state of one bench run: the emulator, a work directory, the Ansible environment, repetitions."""
 
@@ -163,6 +171,8 @@ class Bench:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("INSIGHT_", "ANSIBLE_"))}
         env.update({
             "ANSIBLE_COLLECTIONS_PATH": str(self.collections),
+            # bench_noop, the module of the floor tasks (see floor_playbook)
+            "ANSIBLE_LIBRARY": str(BENCH / "library"),
             "ANSIBLE_LOCALHOST_WARNING": "false",
             "ANSIBLE_RETRY_FILES_ENABLED": "false",
             "ANSIBLE_NOCOLOR": "1",
@@ -176,6 +186,22 @@ class Bench:
 
     def playbook(self, name: str, extra_vars_file: Optional[Path] = None) -> List[str]:
         cmd = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), str(WORKLOADS / name)]
+        if extra_vars_file is not None:
+            cmd += ["-e", "@%s" % extra_vars_file]
+        return cmd
+
+    def floor_playbook(self, name: str, extra_vars_file: Optional[Path] = None) -> List[str]:
+        """The floor of a workload playbook: the same playbook, variables and task arguments, with every
+        xpress.insight module swapped for bench/library/bench_noop.py, which does nothing with them. It measures what
+        Ansible pays for that task (loading the variables, templating the arguments, starting a module) and no more."""
+        plays = yaml.safe_load((WORKLOADS / name).read_text(encoding="utf-8"))
+        for play in plays:
+            for task in play.get("tasks", []):
+                for key in [k for k in task if k.startswith("xpress.insight.")]:
+                    task["bench_noop"] = task.pop(key)
+        target = Path(self.work) / ("floor_" + name)
+        target.write_text(yaml.safe_dump(plays, sort_keys=False), encoding="utf-8")
+        cmd = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), str(target)]
         if extra_vars_file is not None:
             cmd += ["-e", "@%s" % extra_vars_file]
         return cmd

@@ -41,7 +41,7 @@ import playbook_inventory  # pylint: disable=wrong-import-position
 import report  # pylint: disable=wrong-import-position
 import scale_workloads  # pylint: disable=wrong-import-position
 import tree_workloads  # pylint: disable=wrong-import-position
-from harness import BENCH, Bench, Row  # pylint: disable=wrong-import-position
+from harness import BENCH, Bench, Row, no_calls  # pylint: disable=wrong-import-position
 from insight_emulator.control import EmulatorProcess  # pylint: disable=wrong-import-position
 
 SMOKE = {"reps": 1, "warmup": 0, "uri_reps": 1, "tree": "2x2x2", "cancel_jobs": 10, "inventory_jobs": 100,
@@ -114,10 +114,6 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         def unchanged() -> None:
             bench.control.reset({})
-
-        def no_calls(sample: Any) -> None:
-            if sample.requests:
-                raise RuntimeError("a playbook without Insight tasks made %d requests" % sample.requests)
 
         startup = bench.measure(Row("0 Ansible alone", "empty playbook", 0), bench.playbook("empty.yml"), unchanged, no_calls)
         one_task = bench.measure(Row("0 Ansible alone", report.ONE_TASK, 0), bench.playbook("one_task.yml"), unchanged,

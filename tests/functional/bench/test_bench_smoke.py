@@ -19,8 +19,11 @@ XPRESS, URI, RAW = "xpress.insight playbook", "uri-loop playbook", "raw requests
 RAW8 = "raw requests script, 8 connections"
 FLOOR = "replayed from a file (ansible-core floor)"
 PLUGIN = "plugin ansible-inventory --list"
-PLAYBOOK_VARIANTS = [XPRESS, URI, RAW]
-TREE_VARIANTS = ["xpress.insight tree playbook", RAW]
+FLOOR_TASK = "floor task (no-op module, same arguments)"
+WORKING_VARIANTS = [XPRESS, URI, RAW]
+PLAYBOOK_VARIANTS = [FLOOR_TASK] + WORKING_VARIANTS
+TREE_WORKING = ["xpress.insight tree playbook", RAW]
+TREE_VARIANTS = [FLOOR_TASK] + TREE_WORKING
 EXPECTED = (
     [("0 Ansible alone", "empty playbook"), ("0 Ansible alone", "one ping task playbook"),
      ("0 Ansible alone", "one debug task playbook")]
@@ -31,9 +34,9 @@ EXPECTED = (
     + [("5 tree option 18 folders", v) for v in TREE_VARIANTS]
     + [("6 tree option converged", v) for v in TREE_VARIANTS]
     # The scale rows: 10 x the smoke sizes (a 5 x 3 x 8 tree of 140 folders for 2 x 2 x 2 = 14), no uri loop.
-    + [("7 tree 140 folders", v) for v in [XPRESS, RAW]]
-    + [("8 tree converged 140 folders", v) for v in [XPRESS, RAW]]
-    + [("9 cancel 100 jobs", v) for v in [XPRESS, RAW]]
+    + [("7 tree 140 folders", v) for v in [FLOOR_TASK, XPRESS, RAW]]
+    + [("8 tree converged 140 folders", v) for v in [FLOOR_TASK, XPRESS, RAW]]
+    + [("9 cancel 100 jobs", v) for v in [FLOOR_TASK, XPRESS, RAW]]
     + [("10 inventory 1000 jobs", v) for v in [PLUGIN, FLOOR]]
     + [("11 inventory playbook 100 jobs", v) for v in ["plugin ansible-playbook --limit queued", FLOOR]]
 )
@@ -73,16 +76,16 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
         assert any(line.startswith(workload + " ") and variant in line for line in table.splitlines()), (workload, variant)
 
     # 2x2x2 tree: 14 folders, one POST each; every side makes the minimal number of calls on the folder workloads.
-    for variant in PLAYBOOK_VARIANTS:
+    for variant in WORKING_VARIANTS:
         made = rows[("1 tree 14 folders", variant)]
         assert made["writes"] == "14" and int(made["requests"]) >= int(made["minimal"]) == 17
         converged = rows[("2 tree converged", variant)]
         assert converged["writes"] == "0" and int(converged["requests"]) >= int(converged["minimal"]) == 9
-    for variant in PLAYBOOK_VARIANTS + [RAW8]:
+    for variant in WORKING_VARIANTS + [RAW8]:
         assert rows[("3 cancel 10 jobs", variant)]["writes"] == "10"
     assert rows[("2 tree converged", XPRESS)]["requests"] == "9"
     # The tree option (2x2x3 in the smoke run): one POST per folder, and the converged run makes the minimal calls.
-    for variant in TREE_VARIANTS:
+    for variant in TREE_WORKING:
         made = rows[("5 tree option 18 folders", variant)]
         assert made["writes"] == "18" and int(made["requests"]) >= int(made["minimal"]) == 21
         converged = rows[("6 tree option converged", variant)]
@@ -98,8 +101,11 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
         assert converged["writes"] == "0" and int(converged["requests"]) >= int(converged["minimal"]) == 23
         cancel = rows[("9 cancel 100 jobs", variant)]
         assert cancel["writes"] == "100" and int(cancel["requests"]) >= int(cancel["minimal"]) == 103
-    # Ansible-only rows talk to nobody; the inventory rows read every job in a few pages.
+    # Ansible-only rows and the floor tasks (the workload's task with a module that does nothing) talk to nobody; the
+    # inventory rows read every job in a few pages.
     assert rows[("0 Ansible alone", "empty playbook")]["requests"] == "0"
+    floor_tasks = [key for key in rows if key[1] == FLOOR_TASK]
+    assert len(floor_tasks) == 8 and all(rows[key]["requests"] == rows[key]["writes"] == "0" for key in floor_tasks)
     assert int(rows[("4 inventory 100 jobs", PLUGIN)]["requests"]) >= 2
     assert int(rows[("10 inventory 1000 jobs", PLUGIN)]["requests"]) >= int(rows[("10 inventory 1000 jobs", PLUGIN)]["minimal"]) >= 3
     # The replayed inventories (checked by the bench to list what the plugin lists) talk to nobody either.
