@@ -93,13 +93,14 @@ class CancelRun:
             if job is None:
                 self.missing.append(job_id)
             else:
-                self.selected.append(job)
+                self.selected.append(self._record(job))
 
     def select_filter(self, job_filter: JobFilter) -> None:
         """One consistent listing pass of the unfinished jobs (list_jobs), filtered by the shared job filter."""
         self.listing_filter = job_filter.server_side()
         start = self._requests()
-        self.selected = list_jobs(self.client, job_filter, concurrent=self.parallel)
+        # Only what the result keeps of each job is held from here on: thousands of full records weigh megabytes.
+        self.selected = [self._record(job) for job in list_jobs(self.client, job_filter, concurrent=self.parallel)]
         if start is not None:
             self.listing_cost = max(1, (self._requests() or start) - start)
 
@@ -157,7 +158,7 @@ class CancelRun:
             return job_id, "failed", error_text(exc)
         self.asked[job_id] = self.clock()
         if isinstance(answer, dict) and answer.get("id"):
-            state = normalize_job(answer)
+            state = self._record(normalize_job(answer))
             self.states[job_id] = state
             # A cancellation always passes through CANCELLING, so a first answer that is already finished (CANCELLED
             # included) means the job ended before this request: by itself, or cancelled by another run. After a
@@ -177,7 +178,7 @@ class CancelRun:
         if state is None:
             return job_id, "missing", ""
         if state.get("status") in NOT_CANCELLABLE:
-            self.states[job_id] = state
+            self.states[job_id] = self._record(state)
             if state.get("status") in FINISHED:
                 self.before.pop(job_id, None)
                 self.states.pop(job_id, None)
@@ -196,7 +197,7 @@ class CancelRun:
         """Poll until every job of `to_wait_for` is finished (the shared JobWaiter and its rules); the last state seen
         of each job ends up in the result, also when WaitTimeout is raised."""
         waiter = JobWaiter(self.client, parallel=self.parallel, listing_filter=self.listing_filter,
-                           listing_cost=self.listing_cost, sleep=self.sleep, clock=self.clock)
+                           listing_cost=self.listing_cost, sleep=self.sleep, clock=self.clock, record=self._record)
         try:
             waiter.wait(self.to_wait_for(), timeout, asked=self.asked)
         finally:

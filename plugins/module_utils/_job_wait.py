@@ -88,13 +88,16 @@ class JobWaiter:
 
     def __init__(self, client: Any, parallel: int = 8, listing_filter: Optional[JobFilter] = None,
                  listing_cost: Optional[int] = None, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 record: Optional[Callable[[Dict[str, Any]], Dict[str, Any]]] = None) -> None:
         self.client = client
         self.parallel = max(1, parallel)
         self.listing_filter = listing_filter or JobFilter()
         self.listing_cost = listing_cost
         self.sleep = sleep
         self.clock = clock
+        # What `seen` keeps of each job (all of it by default); a caller that returns less keeps less in memory.
+        self.record = record or _whole
         self.seen: Dict[str, Dict[str, Any]] = {}
 
     def wait(self, pending: Mapping[str, str], timeout: float, goal: FrozenSet[str] = FINISHED,
@@ -167,7 +170,7 @@ class JobWaiter:
 
     def _pass(self, include_finished: bool) -> List[Dict[str, Any]]:
         start = _requests(self.client)
-        jobs, _complete = read_pass(self.client, self.listing_filter, include_finished, self.parallel)
+        jobs, _complete = read_pass(self.client, self.listing_filter, include_finished, self.parallel, shape=self.record)
         if not include_finished and start is not None:
             self.listing_cost = max(1, (_requests(self.client) or start) - start)
         return jobs
@@ -218,7 +221,7 @@ class JobWaiter:
 
     def _see(self, job: Dict[str, Any], left: Dict[str, str], goal: FrozenSet[str]) -> None:
         job_id = job["id"]
-        self.seen[job_id] = job
+        self.seen[job_id] = self.record(job)
         status = str(job.get("status"))
         if status in goal:
             del left[job_id]
@@ -227,6 +230,10 @@ class JobWaiter:
                                % (job_id, status, goal_text(goal)))
         else:
             left[job_id] = status
+
+
+def _whole(job: Dict[str, Any]) -> Dict[str, Any]:
+    return job
 
 
 def _requests(client: Any) -> Optional[int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ._args import check_id
 from ._errors import InsightConfigError, InsightHTTPError, InsightTransportError, ListingUnsettled
@@ -246,16 +246,17 @@ def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False
                                 "was done with a partial list: run it again" % LISTING_PASSES, "GET", "/api/jobs")
 
 
-def read_pass(client: Any, job_filter: JobFilter, include_finished: bool = False,
-              concurrent: int = 4) -> Tuple[List[Dict[str, Any]], bool]:
+def read_pass(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4,
+              shape: Optional[Callable[[Dict[str, Any]], Dict[str, Any]]] = None) -> Tuple[List[Dict[str, Any]], bool]:
     """One paging pass that follows shifts (only the server-side part of `job_filter` applies), normalised, and
-    whether it completed. Pollers use it directly: they confirm every job a pass did not show (see _job_wait)."""
+    whether it completed. Pollers use it directly: they confirm every job a pass did not show (see _job_wait).
+    `shape` maps each normalised job to what the caller keeps of it, as the pages are read."""
     params: Dict[str, Any] = dict(job_filter.server_params())
     params["includeFinished"] = bool(include_finished)
     jobs: List[Dict[str, Any]] = []
     try:
         for job in client.paged("/api/jobs", params=params, concurrent=concurrent, follow_shifts=True):
-            jobs.append(normalize_job(job))
+            jobs.append(shape(normalize_job(job)) if shape is not None else normalize_job(job))
     except ListingUnsettled:
         return jobs, False
     return jobs, True

@@ -323,3 +323,15 @@ def test_run_cancel_wait_timeout_carries_the_partial_result():
         run_cancel(server, settings, check_mode=False)
     assert info.value.result()["cancelled"] == [jid(1)]
     assert info.value.result()["jobs"][0]["status"] == "CANCELLING"
+
+
+def test_compact_runs_keep_only_id_and_status_of_each_job():
+    server = FakeServer({jid(n): "QUEUED" for n in range(1, 6)}, page_size=10, finish_after_reads=3)
+    run, _fake = make_run(server, job_fields="compact")
+    run.select_filter(JobFilter())
+    assert all(set(job) == {"id", "status"} for job in run.selected)
+    run.cancel()
+    run.wait(60)
+    # Every state held, selected, answered by the DELETE or seen by the wait, is the compact record.
+    assert all(set(state) == {"id", "status"} for state in run.states.values())
+    assert run.result()["jobs"] == [{"id": jid(n), "status": "CANCELLED"} for n in range(1, 6)]
