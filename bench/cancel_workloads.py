@@ -40,7 +40,8 @@ def run(bench: Bench, count: int, cancel_delay: float, uri_reps: int, number: in
     def prepare() -> None:
         bench.control.reset(document)
         # The job clock runs (as on a server): a cancelled job reads CANCELLING, then CANCELLED after the delay.
-        bench.control.config(cancel_delay=cancel_delay)
+        # The job history keeps every cancelled job, so the check below can count them all.
+        bench.control.config(cancel_delay=cancel_delay, job_history_limit=max(5000, count))
 
     def check(sample: Sample) -> None:
         statuses = bench.job_counts()

@@ -100,7 +100,7 @@ class CancelRun:
         self.listing_filter = job_filter.server_side()
         start = self._requests()
         # Only what the result keeps of each job is held from here on: thousands of full records weigh megabytes.
-        self.selected = [self._record(job) for job in list_jobs(self.client, job_filter, concurrent=self.parallel)]
+        self.selected = list_jobs(self.client, job_filter, concurrent=self.parallel, shape=self._record)
         if start is not None:
             self.listing_cost = max(1, (self._requests() or start) - start)
 

@@ -6,7 +6,9 @@ retries, paging and error envelope. Modules and plugins wrap it; they never talk
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
 import json
 import re
 import threading
@@ -444,7 +446,16 @@ class InsightClient:
             numbers = range(1, total_pages)
             totals: Set[Optional[int]] = {total}
             with ThreadPoolExecutor(max_workers=min(concurrent, len(numbers))) as pool:
-                for number, fetched in zip(numbers, pool.map(lambda n: fetch(n, size), numbers)):
+                # At most `concurrent` pages in flight or waiting to be read: the pages of a long listing are never
+                # all held at once, whatever the pace of the caller.
+                later = iter(numbers)
+                ahead = collections.deque((n, pool.submit(fetch, n, size)) for n in itertools.islice(later, concurrent))
+                while ahead:
+                    number, future = ahead.popleft()
+                    fetched = future.result()
+                    following = next(later, None)
+                    if following is not None:
+                        ahead.append((following, pool.submit(fetch, following, size)))
                     totals.add(_int_or_none(fetched[0].get("totalElements")))
                     yield from fresh(number, fetched, serial=False)
             if not follow_shifts or len(totals) == 1:

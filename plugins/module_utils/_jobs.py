@@ -224,7 +224,8 @@ def get_job(client: Any, job_id: str) -> Optional[Dict[str, Any]]:
         raise
 
 
-def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4) -> List[Dict[str, Any]]:
+def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4,
+              shape: Optional[Callable[[Dict[str, Any]], Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
     """Every job of one complete listing pass, normalised, then filtered client-side by `job_filter`.
 
     The server pages by number, so when jobs leave the list while it is read (other jobs finish, or leave the job
@@ -237,26 +238,34 @@ def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False
     limits: a server that sends no `totalElements` cannot be followed (its single pass is taken as is), and a gap
     between two reads in which as many jobs were added before the read position as left keeps the total, so a job
     that moved then can still be missed (the next run sees it)."""
+    def keep(job: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+        # Filtered and shaped as the pages are read, so that only the jobs kept, as kept, are held.
+        if not job_filter.matches(job):
+            return None
+        return shape(job) if shape is not None else job
+
     for _pass in range(LISTING_PASSES):
-        jobs, complete = read_pass(client, job_filter, include_finished, concurrent)
+        jobs, complete = read_pass(client, job_filter, include_finished, concurrent, shape=keep)
         if complete:
-            return [dict(job) for job in job_filter.select(jobs)]
+            return jobs
     raise InsightTransportError("the job list kept changing while it was read (%d passes, other jobs finishing or "
                                 "leaving the history between pages faster than re-reading could follow); nothing "
                                 "was done with a partial list: run it again" % LISTING_PASSES, "GET", "/api/jobs")
 
 
 def read_pass(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4,
-              shape: Optional[Callable[[Dict[str, Any]], Dict[str, Any]]] = None) -> Tuple[List[Dict[str, Any]], bool]:
+              shape: Optional[Callable[[Dict[str, Any]], Optional[Dict[str, Any]]]] = None) -> Tuple[List[Dict[str, Any]], bool]:
     """One paging pass that follows shifts (only the server-side part of `job_filter` applies), normalised, and
     whether it completed. Pollers use it directly: they confirm every job a pass did not show (see _job_wait).
-    `shape` maps each normalised job to what the caller keeps of it, as the pages are read."""
+    `shape` maps each normalised job to what the caller keeps of it (None: nothing), as the pages are read."""
     params: Dict[str, Any] = dict(job_filter.server_params())
     params["includeFinished"] = bool(include_finished)
     jobs: List[Dict[str, Any]] = []
     try:
         for job in client.paged("/api/jobs", params=params, concurrent=concurrent, follow_shifts=True):
-            jobs.append(shape(normalize_job(job)) if shape is not None else normalize_job(job))
+            kept = shape(normalize_job(job)) if shape is not None else normalize_job(job)
+            if kept is not None:
+                jobs.append(kept)
     except ListingUnsettled:
         return jobs, False
     return jobs, True
