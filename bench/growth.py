@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from harness import Row
-from report import BARE, FLOOR, ONE_TASK, PLUGIN, RAW, XPRESS, find
+from report import BARE, FLOOR, FLOOR_TASK, ONE_TASK, PLUGIN, RAW, XPRESS, find
 
 PAIRS = (("1", "7"), ("2", "8"), ("3", "9"), ("4", "10"))
 
@@ -27,12 +27,12 @@ def _within(big: float, small: float, work: float) -> bool:
 
 
 def _floor_values(rows: Sequence[Row], number: str) -> Optional[Tuple[float, float]]:
-    """The floor's time and peak RSS (MB) on workload `number`: one-task playbook + raw script (its memory: the larger
-    of the two processes), or the replayed inventory."""
+    """The floor's time and peak RSS (MB) on workload `number`: the floor task (or the one-task playbook) + raw script
+    (its memory: the larger of the two processes), or the replayed inventory."""
     if number in ("4", "10"):
         replayed = find(rows, number, FLOOR)
         return None if replayed is None else (replayed.median(), replayed.peak_rss_mb())
-    one_task, raw = find(rows, "0", ONE_TASK), find(rows, number, RAW)
+    one_task, raw = find(rows, number, FLOOR_TASK) or find(rows, "0", ONE_TASK), find(rows, number, RAW)
     if one_task is None or raw is None:
         return None
     return one_task.median() + raw.median(), max(one_task.peak_rss_mb(), raw.peak_rss_mb())
