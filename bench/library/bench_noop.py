@@ -1,4 +1,3 @@
-#!/usr/bin/python
 # -*- coding: utf-8 -*-
 """A bench-only module that takes any arguments and does nothing with them.
 
