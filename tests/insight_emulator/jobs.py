@@ -62,7 +62,7 @@ def cancel_job(req: Request) -> Response:
         raise forbidden("The current user is not authorized to cancel the job %s" % job.id)
     if job.status in ("QUEUED", "EXECUTING", "COMPLETING", "INACTIVE"):
         lifecycle.cancel(job, store.clock.now(), store.config.cancel_delay)
-        store.schedule(job.due)
+        store.schedule(job)
     elif store.config.cancel_finished == "not_found":
         raise not_found("job")
     elif store.config.cancel_finished == "conflict":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import collections
+import heapq
 import threading
 from typing import Any, Deque, Dict, Iterator, List, Optional, Tuple
 
@@ -113,7 +114,8 @@ class Store:
         self.faults = FaultSet()
         self.log: Deque[Dict[str, Any]] = collections.deque(maxlen=LOG_LIMIT)
         self.counters: Dict[str, Any] = {}
-        self.next_due: Optional[float] = None
+        # (due, job id) of every scheduled transition; entries whose job has moved on since are skipped when popped.
+        self.due_heap: List[Tuple[float, str]] = []
         self.sequence = 0
         self.reset_counters()
 
@@ -131,7 +133,7 @@ class Store:
         self.tokens.clear()
         self.faults.clear()
         self.log.clear()
-        self.next_due = None
+        self.due_heap = []
         self.sequence = 0
         self.reset_counters()
 
@@ -268,30 +270,30 @@ class Store:
 
     # -- jobs ------------------------------------------------------------------------------------------------
     def advance(self) -> None:
-        """Bring every job up to the job clock. Cheap when nothing is due (a paused clock, the common case)."""
+        """Bring every job that has a transition due up to the job clock. Only the due jobs are touched, so a request
+        costs the same with 10 or 100,000 jobs on the server."""
         now = self.clock.now()
-        if self.next_due is None or now < self.next_due:
-            return
-        next_due: Optional[float] = None
         finished_any = False
-        for job in self.jobs.values():
-            if job.due is None:
-                continue
-            if job.due <= now:
-                lifecycle.advance(job, now, self)
-                finished_any = finished_any or job.status in FINISHED
-            if job.due is not None and (next_due is None or job.due < next_due):
-                next_due = job.due
-        self.next_due = next_due
+        while self.due_heap and self.due_heap[0][0] <= now:
+            due, job_id = heapq.heappop(self.due_heap)
+            job = self.jobs.get(job_id)
+            if job is None or job.due != due:
+                continue  # gone, or rescheduled (cancelled, finished) since this entry was pushed
+            lifecycle.advance(job, now, self)
+            finished_any = finished_any or job.status in FINISHED
+            self.schedule(job)
         if finished_any:
             self.trim_history()
 
-    def schedule(self, due: Optional[float]) -> None:
-        if due is not None and (self.next_due is None or due < self.next_due):
-            self.next_due = due
+    def schedule(self, job: Job) -> None:
+        """Note the job's next transition (after any change of `job.due`)."""
+        if job.due is not None:
+            heapq.heappush(self.due_heap, (job.due, job.id))
 
     def trim_history(self) -> None:
         """The server keeps only the most recently finished jobs."""
+        if len(self.jobs) <= self.config.job_history_limit:
+            return  # fewer jobs in all than the history keeps: nothing to look for
         done = [job for job in self.jobs.values() if job.status in FINISHED]
         excess = len(done) - self.config.job_history_limit
         if excess > 0:
