@@ -115,6 +115,7 @@ def jobs_leave(store: Any, rule: FaultRule) -> None:
         if rule.kind == "remove_jobs":
             del store.jobs[job.id]
             store.job_json.pop(job.id, None)
+            store.jobs_changed()
         else:
             if job.started is None:
                 lifecycle.start(job, store.clock.now())

@@ -30,13 +30,9 @@ def list_jobs(req: Request) -> Response:
     store.advance()
     # Filters apply to queued and running jobs only; finished jobs from the history are all included.
     include_finished = include_finished and store.config.list_finished
-    jobs = [j for j in store.jobs.values()
+    jobs = [j for j in store.listing_order()
             if (j.status in FINISHED and include_finished)
             or (j.status not in FINISHED and (scenario_id is None or j.scenario_id == scenario_id))]
-    if store.config.job_order == "id":
-        jobs.sort(key=lambda j: j.id)
-    else:
-        jobs.sort(key=lambda j: (j.created, j.id))
     return Response(200, encode_page(make_page(jobs, page, size, True, lambda j: job_json(store, j, redacted(req, j)), store.config)))
 
 

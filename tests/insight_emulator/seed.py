@@ -166,6 +166,7 @@ class Loader:
                 job.messages[message_id] = str(message.get("content", "")).encode("utf-8")
         lifecycle.place_seeded(job, status, self.now, self.store.config.cancel_delay)
         self.store.jobs[job.id] = job
+        self.store.jobs_changed()
         self.store.schedule(job)
         return job
 

@@ -116,6 +116,9 @@ class Store:
         self.counters: Dict[str, Any] = {}
         # (due, job id) of every scheduled transition; entries whose job has moved on since are skipped when popped.
         self.due_heap: List[Tuple[float, str]] = []
+        # Bumped whenever a job is added or removed: the listing order below is kept until then.
+        self.jobs_version = 0
+        self._order: Tuple[Any, List[Job]] = (None, [])
         self.sequence = 0
         self.reset_counters()
 
@@ -134,6 +137,7 @@ class Store:
         self.faults.clear()
         self.log.clear()
         self.due_heap = []
+        self.jobs_changed()
         self.sequence = 0
         self.reset_counters()
 
@@ -285,6 +289,23 @@ class Store:
         if finished_any:
             self.trim_history()
 
+    def jobs_changed(self) -> None:
+        """Call after adding or removing jobs (not after a status change: the order does not depend on it)."""
+        self.jobs_version += 1
+
+    def listing_order(self) -> List[Job]:
+        """Every job in the order listings return them (config.job_order), sorted again only after jobs were added
+        or removed: a page of a 100,000-job listing then costs a filter pass, not a sort."""
+        key = (self.jobs_version, self.config.job_order)
+        if self._order[0] != key:
+            jobs = list(self.jobs.values())
+            if self.config.job_order == "id":
+                jobs.sort(key=lambda j: j.id)
+            else:
+                jobs.sort(key=lambda j: (j.created, j.id))
+            self._order = (key, jobs)
+        return self._order[1]
+
     def schedule(self, job: Job) -> None:
         """Note the job's next transition (after any change of `job.due`)."""
         if job.due is not None:
@@ -300,3 +321,4 @@ class Store:
             done.sort(key=lambda j: (j.finished or 0.0, j.id))
             for job in done[:excess]:
                 del self.jobs[job.id]
+            self.jobs_changed()
