@@ -412,6 +412,7 @@ class FolderRun:
         if self.settings.id:
             found.append(self.by_id())
         else:
+            self.read_ahead(self.settings.paths)
             for path in self.settings.paths:
                 _app, chain, missing = self.repo.walk(path)
                 found.append(chain[-1] if missing == len(path.names) and chain else None)
@@ -475,6 +476,7 @@ class FolderRun:
                 raise InsightError("id: there is no folder %s (or it is not visible to this user)" % self.settings.id)
             sources.append((_path_of(folder), folder, folder["name"]))
         else:
+            self.read_ahead(self.settings.paths)
             for path in self.settings.paths:
                 _app, chain, missing = self.repo.walk(path)
                 sources.append((path.text, chain[-1] if missing == len(path.names) else None, path.names[-1]))
