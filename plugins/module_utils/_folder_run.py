@@ -76,10 +76,10 @@ def folder_settings(params: Mapping[str, Any]) -> FolderSettings:
         raise InsightConfigError("cascade: applies share_status and owner to the descendants; give at least one of them")
     parallel = check_parallel(8 if params.get("parallel") is None else int(params["parallel"]))
     owner = params.get("owner")
-    return FolderSettings(parallel=parallel, state=state, paths=paths, single=single, id=folder_id, name=name,
+    return FolderSettings(state=state, paths=paths, single=single, id=folder_id, name=name,
                           share_status=params.get("share_status"), owner=None if owner is None else str(owner),
                           cascade=bool(params.get("cascade")), force=bool(params.get("force")), dest=dest,
-                          dest_id=dest_id)
+                          dest_id=dest_id, parallel=parallel)
 
 
 def _path_of(item: Item) -> str:

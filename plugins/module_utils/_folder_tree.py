@@ -129,9 +129,10 @@ def tree_settings(params: Mapping[str, Any], want_diff: bool = True) -> TreeSett
     else:
         raise InsightConfigError("path or id: with tree, give the parent folder (or /AppName) the tree lies in")
     limit = params.get("max_deletions")
+    parallel = check_parallel(8 if params.get("parallel") is None else int(params["parallel"]))
     return TreeSettings(path=path, id=folder_id, nodes=nodes, prune=bool(params.get("prune")),
                         force=bool(params.get("force")), max_deletions=10 if limit is None else int(limit),
-                        want_diff=want_diff, parallel=check_parallel(8 if params.get("parallel") is None else int(params["parallel"])))
+                        want_diff=want_diff, parallel=parallel)
 
 
 class TreeRun:
