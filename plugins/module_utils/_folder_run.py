@@ -193,6 +193,8 @@ class FolderRun:
 
     def read_ahead(self, paths: List[RepoPath]) -> None:
         """Read, one depth at a time and several at once, the listings the walks of `paths` will ask for."""
+        if self.settings.parallel <= 1:
+            return  # one at a time, each walk reads its listings when it comes to them
         try:
             level = [(path, self.repo.app(path.app)) for path in paths]
         except InsightConfigError:

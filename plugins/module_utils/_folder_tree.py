@@ -184,6 +184,8 @@ class TreeRun:
     def read_ahead(self) -> None:
         """Read, one depth at a time and several at once, exactly the listings `_level` will ask for, so the plan
         (which stays one serial walk, with its order, checks and error lines) is made from the cache."""
+        if self.settings.parallel <= 1:
+            return  # one at a time, the walk reads each listing when it comes to it
         # Each entry: a folder and the nodes declared in it, or None for a folder prune deletes (all of it is read).
         level: List[Tuple[Optional[Item], Optional[List[Node]]]] = [(self.top_item, self.nodes)]
         while level:

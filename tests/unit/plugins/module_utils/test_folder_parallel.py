@@ -131,3 +131,25 @@ def test_a_failed_create_stops_its_parent_and_keeps_what_was_made(parallel: int)
     assert "/Logistics/Plan/South/Q3" not in made
     # No folder of the next depth is started once a create failed.
     assert not [path for path in made if path.count("/") > 4]
+
+
+@pytest.mark.parametrize("parallel", [1, 8])
+def test_a_failed_listing_read_ahead_fails_where_the_walk_reads_it(parallel: int) -> None:
+    fake = seeded()
+    south = (fake.find("/Logistics/Plan/South") or {})["id"]
+    listing = fake.paged
+
+    def paged(template: str, *parts: Any, **kwargs: Any) -> Any:
+        if parts and parts[0] == south:
+            fake.calls.append("GET " + template)
+            raise InsightHTTPError("GET", "/api/folders/%s/children" % south, 500, "Internal Server Error")
+        return listing(template, *parts, **kwargs)
+
+    fake.paged = paged  # type: ignore[method-assign]
+    with pytest.raises(InsightError) as info:
+        run_tree_on(fake, parallel)
+    assert str(info.value).startswith("GET /api/folders/%s/children: 500" % south), str(info.value)
+    assert fake.writes() == []
+    # One at a time: Plan, North, North/Q1, then South fails. Read ahead, East (same depth as South) is read too, as
+    # the walk could not know South would fail; nothing deeper than the failure is read ahead.
+    assert fake.count("GET /api/folders/{}/children") == (4 if parallel == 1 else 5)
