@@ -54,7 +54,7 @@ class _Pool:
         return self.results
 
     def _start(self, count: int) -> None:
-        for _ in range(count):
+        for _number in range(count):
             thread = threading.Thread(target=self._work, daemon=True)
             self.threads.append(thread)
             thread.start()

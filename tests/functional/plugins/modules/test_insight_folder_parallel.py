@@ -31,8 +31,10 @@ def strip_tree(nodes: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
                  **({"children": strip_tree(n["children"])} if n.get("children") else {})) for n in nodes]
 
 
-def apply(insight: Any, run_playbook: Any, parallel: int) -> Tuple[Dict[str, Any], Dict[str, Any], Dict[str, Any],
-                                                                 List[str], Dict[str, int]]:
+Outcome = Tuple[Dict[str, Any], Dict[str, Any], Dict[str, Any], List[str], Dict[str, int]]
+
+
+def apply(insight: Any, run_playbook: Any, parallel: int) -> Outcome:
     plant_with_some_folders(insight, run_playbook)
     insight.reset_counters()
     result = run_playbook(play(task("tree", path="/Plant/Tree", tree=strip_tree(TREE), prune=True, parallel=parallel),
