@@ -12,6 +12,7 @@ from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._args import check_id
 from ._folder_paths import RepoPath, check_name, diff_view, item_view, parents_first, parse_path, parse_paths, show
 from ._folders import Item, Repository, is_folder, planned_folder
+from ._pool import check_parallel, run_groups
 
 SETTINGS = ("share_status", "owner", "cascade", "name")
 # Answers to a write that another writer's change can cause (it took ownership, made the folder READONLY, moved or
@@ -34,6 +35,7 @@ class FolderSettings:
     force: bool = False
     dest: Optional[RepoPath] = None
     dest_id: Optional[str] = None
+    parallel: int = 8  # the most requests at the same time
 
 
 def folder_settings(params: Mapping[str, Any]) -> FolderSettings:
@@ -72,11 +74,12 @@ def folder_settings(params: Mapping[str, Any]) -> FolderSettings:
             raise InsightConfigError("dest or dest_id: state=moved needs the new parent folder (or /AppName for the app root)")
     if params.get("cascade") and params.get("share_status") is None and params.get("owner") is None:
         raise InsightConfigError("cascade: applies share_status and owner to the descendants; give at least one of them")
+    parallel = check_parallel(8 if params.get("parallel") is None else int(params["parallel"]))
     owner = params.get("owner")
     return FolderSettings(state=state, paths=paths, single=single, id=folder_id, name=name,
                           share_status=params.get("share_status"), owner=None if owner is None else str(owner),
                           cascade=bool(params.get("cascade")), force=bool(params.get("force")), dest=dest,
-                          dest_id=dest_id)
+                          dest_id=dest_id, parallel=parallel)
 
 
 def _path_of(item: Item) -> str:
@@ -101,6 +104,7 @@ class FolderRun:
         self.deleted: List[str] = []
         self.diffs: List[Dict[str, Any]] = []
         self._owner: Optional[Item] = None
+        self.made: Dict[RepoPath, Tuple[Item, bool]] = {}  # created ahead, not yet reported: (folder, ours)
 
     # -- results ---------------------------------------------------------------------------------------------
 
@@ -177,16 +181,74 @@ class FolderRun:
         if self.settings.name is not None:
             return [self.settle(self.rename_at(self.settings.paths[0], self.settings.name), created=False)]
         done: Dict[RepoPath, Item] = {}
-        for path in parents_first(self.settings.paths):
+        ordered = parents_first(self.settings.paths)
+        self.read_ahead(ordered)
+        if not self.check_mode and self.settings.share_status is None and self.settings.owner is None:
+            # Nothing to settle, so the creates do not depend on what a settle between them would change.
+            self.create_ahead(ordered)
+        for path in ordered:
             folder, created = self.ensure(path)
             done[path] = self.settle(folder, created)
         return [done[path] for path in self.settings.paths]
 
+    def read_ahead(self, paths: List[RepoPath]) -> None:
+        """Read, one depth at a time and several at once, the listings the walks of `paths` will ask for."""
+        if self.settings.parallel <= 1:
+            return  # one at a time, each walk reads its listings when it comes to them
+        try:
+            level = [(path, self.repo.app(path.app)) for path in paths]
+        except InsightConfigError:
+            return  # the walk fails on the same app
+        depth = 0
+        while level:
+            if not self.repo.prefetch([container for _path, container in level], self.settings.parallel):
+                return
+            following = []
+            for path, container in level:
+                child = self.repo.child_named(container, path.names[depth])
+                if child is not None and is_folder(child) and depth + 1 < len(path.names):
+                    following.append((path, child))
+            level = following
+            depth += 1
+
+    def create_ahead(self, paths: List[RepoPath]) -> None:
+        """Create the folders missing on `paths` before the walks that report them: one depth at a time, folders of
+        different parents at the same time, those of one parent one after another in the order the walks would."""
+        missing: Dict[RepoPath, None] = {}  # in the order the serial walks would create them
+        for path in paths:
+            _app, _chain, first = self.repo.walk(path)
+            for index in range(first, len(path.names)):
+                missing.setdefault(RepoPath(path.app, path.names[:index + 1]), None)
+        for depth in sorted({path.depth for path in missing}):
+            groups: Dict[RepoPath, List[RepoPath]] = {}
+            for path in missing:
+                if path.depth == depth:
+                    groups.setdefault(path.parent(), []).append(path)
+            run_groups(list(groups.values()), self._create_ahead, self.settings.parallel)
+
+    def _create_ahead(self, path: RepoPath) -> None:
+        parent = path.parent()
+        container = self.made[parent][0] if parent in self.made else self._container(parent)
+        self.made[path] = self.create(container, path.names[-1], path)
+
+    def _container(self, path: RepoPath) -> Item:
+        app, chain, _missing = self.repo.walk(path)
+        return chain[-1] if chain else app
+
     def ensure(self, path: RepoPath) -> Tuple[Item, bool]:
-        """mkdir -p: create every missing folder on the path, parents first; reuses this run's listings."""
+        """mkdir -p: create every missing folder on the path, parents first; reuses this run's listings. Folders
+        `create_ahead` made are reported here, where the serial walk would have created them."""
         app, chain, missing = self.repo.walk(path)
-        container = chain[-1] if chain else app
         created = False
+        for index in range(missing):
+            made = self.made.pop(RepoPath(path.app, path.names[:index + 1]), None)
+            if made is not None:
+                folder, created = made
+                if created:
+                    sub = RepoPath(path.app, path.names[:index + 1])
+                    self.created.append(sub.text)
+                    self.note_diff(sub.text, sub.text, None, folder)
+        container = chain[-1] if chain else app
         for index in range(missing, len(path.names)):
             name = path.names[index]
             sub = RepoPath(path.app, path.names[:index + 1])
@@ -352,6 +414,7 @@ class FolderRun:
         if self.settings.id:
             found.append(self.by_id())
         else:
+            self.read_ahead(self.settings.paths)
             for path in self.settings.paths:
                 _app, chain, missing = self.repo.walk(path)
                 found.append(chain[-1] if missing == len(path.names) and chain else None)
@@ -415,6 +478,7 @@ class FolderRun:
                 raise InsightError("id: there is no folder %s (or it is not visible to this user)" % self.settings.id)
             sources.append((_path_of(folder), folder, folder["name"]))
         else:
+            self.read_ahead(self.settings.paths)
             for path in self.settings.paths:
                 _app, chain, missing = self.repo.walk(path)
                 sources.append((path.text, chain[-1] if missing == len(path.names) else None, path.names[-1]))

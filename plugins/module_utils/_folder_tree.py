@@ -13,6 +13,7 @@ from ._args import check_id, check_uuid
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._folder_paths import RepoPath, item_view, parse_path
 from ._folders import Item, Repository, is_folder
+from ._pool import check_parallel, run_groups
 from ._tree_spec import Node, name_key, parse_tree
 
 NEW_SHARE = "FULLACCESS"  # what the server gives a folder it creates (owned by the caller)
@@ -108,6 +109,7 @@ class TreeSettings:
     max_deletions: int = 10  # 0: no limit
     # Without diff mode the engine skips what only the diff needs (the before text and the user listing).
     want_diff: bool = True
+    parallel: int = 8  # the most requests at the same time
 
 
 def tree_settings(params: Mapping[str, Any], want_diff: bool = True) -> TreeSettings:
@@ -127,9 +129,10 @@ def tree_settings(params: Mapping[str, Any], want_diff: bool = True) -> TreeSett
     else:
         raise InsightConfigError("path or id: with tree, give the parent folder (or /AppName) the tree lies in")
     limit = params.get("max_deletions")
+    parallel = check_parallel(8 if params.get("parallel") is None else int(params["parallel"]))
     return TreeSettings(path=path, id=folder_id, nodes=nodes, prune=bool(params.get("prune")),
                         force=bool(params.get("force")), max_deletions=10 if limit is None else int(limit),
-                        want_diff=want_diff)
+                        want_diff=want_diff, parallel=parallel)
 
 
 class TreeRun:
@@ -177,6 +180,38 @@ class TreeRun:
         if node.owner not in self._owners:
             self._owners[node.owner] = self.users.resolve(node.owner, "tree (%s): owner" % path.text, known)
         return self._owners[node.owner]
+
+    def read_ahead(self) -> None:
+        """Read, one depth at a time and several at once, exactly the listings `_level` will ask for, so the plan
+        (which stays one serial walk, with its order, checks and error lines) is made from the cache."""
+        if self.settings.parallel <= 1:
+            return  # one at a time, the walk reads each listing when it comes to it
+        # Each entry: a folder and the nodes declared in it, or None for a folder prune deletes (all of it is read).
+        level: List[Tuple[Optional[Item], Optional[List[Node]]]] = [(self.top_item, self.nodes)]
+        while level:
+            listed = [(c, nodes) for c, nodes in level if c is not None and (nodes is None or nodes or self.prune)]
+            if not self.repo.prefetch([c for c, _nodes in listed], self.settings.parallel):
+                return  # the walk meets the failed listing and fails there
+            following: List[Tuple[Optional[Item], Optional[List[Node]]]] = []
+            for container, nodes in listed:
+                listing = self.repo.children(container)
+                if nodes is None:
+                    following.extend((item, None) for item in listing if is_folder(item))
+                    continue
+                by_name = {name_key(item.get("name") or ""): item for item in listing}
+                declared = set()
+                for node in nodes:
+                    key = name_key(node.name)
+                    declared.add(key)
+                    existing = by_name.get(key)
+                    if existing is not None and not is_folder(existing):
+                        return  # the plan fails at this node: nothing deeper is read
+                    if existing is not None:
+                        following.append((existing, node.children))
+                if self.prune:
+                    following.extend((item, None) for item in listing
+                                     if is_folder(item) and name_key(item.get("name") or "") not in declared)
+            level = following
 
     def _level(self, container: Optional[Item], path: RepoPath, nodes: List[Node], parent: Optional[Step]) -> None:
         # A leaf's children only matter to prune: without it, a converged run lists only folders with declared children.
@@ -262,16 +297,28 @@ class TreeRun:
     def act(self) -> None:
         for step in self.deletes:
             self.repo.delete((step.before or {})["id"])
-        for step in self.steps:
-            if step.before is not None:
-                continue
-            container = step.container.item if step.container is not None else self.top_item
-            if container is None:
-                raise InsightError("tree: the parent of %s was not created; nothing more was written" % step.path.text)
-            created, ours = self.repo.create(container, step.path.names[-1], step.path)
-            step.item = created
-            if not ours:
-                step.created = False  # another writer made it meanwhile; it is used as it is
+        # One depth at a time, so every parent exists before its children. Within a depth the folders of different
+        # parents are created at the same time, those of one parent one after another in the tree's order (a server
+        # may lock a folder while a child is added to it).
+        missing = [step for step in self.steps if step.before is None]
+        for depth in sorted({step.path.depth for step in missing}):
+            groups: Dict[int, List[Step]] = {}
+            for step in missing:
+                if step.path.depth == depth:
+                    groups.setdefault(id(step.container), []).append(step)
+            run_groups(list(groups.values()), self._create, self.settings.parallel)
+        self._update()
+
+    def _create(self, step: Step) -> None:
+        container = step.container.item if step.container is not None else self.top_item
+        if container is None:
+            raise InsightError("tree: the parent of %s was not created; nothing more was written" % step.path.text)
+        created, ours = self.repo.create(container, step.path.names[-1], step.path)
+        step.item = created
+        if not ours:
+            step.created = False  # another writer made it meanwhile; it is used as it is
+
+    def _update(self) -> None:
         for step in sorted(self.steps, key=lambda s: -s.path.depth):
             body: Dict[str, Any] = {}
             if "share_status" in step.fields:
@@ -343,6 +390,7 @@ class TreeRun:
         diff = self.settings.want_diff
         self.top_item, top_path = self.top()
         self.top_depth = top_path.depth
+        self.read_ahead()
         self._level(self.top_item, top_path, self.nodes, None)
         self.deletes.sort(key=lambda s: -s.path.depth)
         self.check_deletions()

@@ -6,13 +6,14 @@ users, and the folder writes that must survive lost answers and concurrent write
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple
 
 from ._args import check_uuid
 from ._client import check_item
 from ._client_protocol import InsightClientLike
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._folder_paths import RepoPath
+from ._pool import run_pool
 
 Item = Dict[str, Any]
 
@@ -54,6 +55,9 @@ class Repository:
         self.warn = warn
         self._apps: Optional[List[Item]] = None
         self._listings: Dict[ContainerKey, List[Item]] = {}
+        # Listings read ahead that failed: the error is raised where the walk asks for that listing, so a run
+        # fails with the same line, at the same point, as when it reads one listing after another.
+        self._failed: Dict[ContainerKey, InsightError] = {}
         self._users: Optional[List[Item]] = None
         self._current_user: Optional[Item] = None
 
@@ -115,10 +119,42 @@ class Repository:
         key = container_key(container)
         if container.get("_planned"):
             return self._listings.setdefault(key, [])
+        failed = self._failed.pop(key, None)
+        if failed is not None and not fresh:
+            raise failed
         if fresh or key not in self._listings:
-            template = "/api/apps/{}/children" if key[0] == "APP" else "/api/folders/{}/children"
-            self._listings[key] = list(self.client.paged(template, key[1]))
+            self._listings[key] = self._read(key)
         return self._listings[key]
+
+    def _read(self, key: ContainerKey) -> List[Item]:
+        template = "/api/apps/{}/children" if key[0] == "APP" else "/api/folders/{}/children"
+        return list(self.client.paged(template, key[1]))
+
+    def prefetch(self, containers: Sequence[Item], parallel: int) -> bool:
+        """Read the listings of these containers that this run has not read yet, up to `parallel` at a time, for
+        `children` to answer from. False when one failed: its error waits for the walk to ask for that listing."""
+        wanted: Dict[ContainerKey, Item] = {}
+        for container in containers:
+            key = container_key(container)
+            if not container.get("_planned") and key not in self._listings and key not in self._failed:
+                wanted.setdefault(key, container)
+
+        def read(key: ContainerKey) -> Tuple[Optional[List[Item]], Optional[InsightError]]:
+            try:
+                return self._read(key), None
+            except InsightError as exc:
+                return None, exc
+
+        keys = list(wanted)
+        ok = True
+        # The caches are filled here, in the caller's thread, so the pool's threads share no state but the client.
+        for key, (listing, error) in zip(keys, run_pool(read, keys, parallel)):
+            if error is not None:
+                self._failed[key] = error
+                ok = False
+            elif listing is not None:
+                self._listings[key] = listing
+        return ok
 
     def known_empty(self, container: Item) -> None:
         """A folder this run just created has no children: never list it."""

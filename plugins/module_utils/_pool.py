@@ -14,10 +14,14 @@ import threading
 import time
 from typing import Any, Callable, List, Optional, Sequence
 
+from ._errors import InsightConfigError
+
 # Below this share of one core over a window, the requests in flight are waiting for the server: add threads.
 BUSY = 0.8
 # How often (seconds of wall time) the pool looks at its own CPU use.
 WINDOW = 0.05
+# The most threads a module's `parallel` option may ask for (and the connection pool holds).
+MAX_PARALLEL = 32
 
 
 class _Pool:
@@ -102,3 +106,29 @@ def run_pool(function: Callable[[Any], Any], items: Sequence[Any], parallel: int
     if parallel <= 1 or len(items) == 1:
         return [function(item) for item in items]
     return _Pool(function, items, min(parallel, len(items))).run()
+
+
+def check_parallel(value: int) -> int:
+    """A module's `parallel` option, checked before the first call."""
+    if not 1 <= value <= MAX_PARALLEL:
+        raise InsightConfigError("parallel: must be between 1 and %d, got %d" % (MAX_PARALLEL, value))
+    return value
+
+
+def run_groups(groups: Sequence[Sequence[Any]], function: Callable[[Any], Any], parallel: int) -> None:
+    """`function` over every item of every group: one group's items one after another in their order (each may need
+    the one before it, or the server may lock what they share), different groups at the same time. After the first
+    exception no group starts another item, as a serial run would have stopped there; that exception is raised."""
+    failed = threading.Event()
+
+    def one(group: Sequence[Any]) -> None:
+        for item in group:
+            if failed.is_set():
+                return
+            try:
+                function(item)
+            except BaseException:
+                failed.set()
+                raise
+
+    run_pool(one, [group for group in groups if group], parallel)

@@ -139,6 +139,17 @@ options:
         in the tree that gives it.
     type: bool
     default: false
+  parallel:
+    description:
+      - The most requests to send at the same time (1 to 32). The listings of folders at the same depth are read
+        together, and missing folders of different parents are created together; the folders of one parent are
+        created one after another, and every parent before its children.
+      - The requests start one at a time, and more are sent at once only while they spend their time waiting for the
+        server (for example a remote server). When the controller itself is kept busy sending and reading them (a
+        server close by that answers at once), more at the same time would only slow the task down.
+      - When a create fails, no further folder is created; creates already under way for other parents finish.
+    type: int
+    default: 8
 notes:
   - Folders cannot be moved across apps, nor into themselves or their own subfolders.
   - Folders marked V(PRIVATE) by another user do not exist for the calling user; the server answers as if they did not.
@@ -401,6 +412,7 @@ from ansible_collections.xpress.insight.plugins.module_utils._folder_run import 
 from ansible_collections.xpress.insight.plugins.module_utils._folder_tree import check_tree_options, run_tree, tree_settings
 from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
+from ansible_collections.xpress.insight.plugins.module_utils._pool import MAX_PARALLEL
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
@@ -431,7 +443,10 @@ def main() -> None:
             prune=dict(type="bool", default=False),
             max_deletions=dict(type="int", default=10),
             inherit=dict(type="bool", default=False),
+            parallel=dict(type="int", default=8),
         ),
+        # Room for `parallel` concurrent requests on kept-alive connections, up to its documented maximum.
+        pool_size=MAX_PARALLEL,
         mutually_exclusive=[("path", "id"), ("dest", "dest_id")],
         required_one_of=[("path", "id")],
         supports_check_mode=True,

@@ -7,12 +7,16 @@ Apps, folders, scenarios and users, with the server's rules that the engine depe
 rename or move gets a ` (1)` suffix, DELETE removes the subtree, PATCH cascades on request, PRIVATE without an owner
 makes the caller the owner, an unknown id answers 404. Every call is recorded as `METHOD template`, so a test can
 count listings and writes. `before_write` lets a test play another writer; `lose_answers` makes the server act on a
-create or move and the answer get lost, as a dropped connection would."""
+create or move and the answer get lost, as a dropped connection would. Calls may come from several threads: each is
+carried out whole under one lock, after `latency` seconds of waiting outside it (a server some way off)."""
 
 from __future__ import annotations
 
+import functools
+import threading
+import time
 import uuid
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, TypeVar
 
 from ansible_collections.xpress.insight.plugins.module_utils._client import Answer
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightHTTPError, InsightTransportError
@@ -20,6 +24,18 @@ from ansible_collections.xpress.insight.plugins.module_utils._errors import Insi
 BASE_URL = "https://insight.test"
 WRITES = ("POST", "PATCH", "DELETE")
 _NAMESPACE = uuid.UUID("6f1c0e52-3b7a-4d5e-9a39-0c7d2f5b8e11")
+CallT = TypeVar("CallT", bound=Callable[..., Any])
+
+
+def _one_at_a_time(method: CallT) -> CallT:
+    """A call of the server: waits its latency with the lock free (so other threads' calls overlap), then runs whole."""
+    @functools.wraps(method)
+    def call(self: "FakeInsight", *args: Any, **kwargs: Any) -> Any:
+        if self.latency:
+            time.sleep(self.latency)
+        with self.lock:
+            return method(self, *args, **kwargs)
+    return call  # type: ignore[return-value]
 
 
 class FakeInsight:
@@ -38,6 +54,9 @@ class FakeInsight:
         self.calls: List[str] = []
         self.before_write: Optional[Callable[[str], None]] = None
         self.lose_answers = 0
+        self.latency = 0.0
+        self.pending_body: Any = None
+        self.lock = threading.RLock()
 
     # -- seeding and inspection ----------------------------------------------------------------------------------
 
@@ -161,6 +180,7 @@ class FakeInsight:
         # The real client checks the item's shape; the fake's items are well formed.
         return dict(self.get(template, *parts, params=params))
 
+    @_one_at_a_time
     def get(self, template: str, *parts: Any, params: Optional[Dict[str, Any]] = None, kind: str = "json") -> Any:
         self._record("GET", template)
         if template == "/api/authentication/current-user":
@@ -174,6 +194,7 @@ class FakeInsight:
             return self.view(parts[0])
         raise AssertionError("no such route in the fake: GET " + template)
 
+    @_one_at_a_time
     def paged(self, template: str, *parts: Any, params: Optional[Dict[str, Any]] = None, page_size: int = 500,
               concurrent: int = 0) -> Iterator[Dict[str, Any]]:
         self._record("GET", template)
@@ -190,7 +211,9 @@ class FakeInsight:
             raise AssertionError("no such route in the fake: GET " + template)
         return iter(sorted(items, key=lambda item: str(item["name"]).lower()))
 
+    @_one_at_a_time
     def post(self, template: str, *parts: Any, json_body: Any = None, params: Optional[Dict[str, Any]] = None) -> Any:
+        self.pending_body = json_body  # what `before_write` may look at
         self._record("POST", template)
         if template == "/api/folders":
             parent = json_body["parent"]
@@ -212,6 +235,7 @@ class FakeInsight:
             return self.view(json_body["id"])
         raise AssertionError("no such route in the fake: POST " + template)
 
+    @_one_at_a_time
     def patch(self, template: str, *parts: Any, json_body: Any = None, params: Optional[Dict[str, Any]] = None) -> Any:
         self._record("PATCH", template)
         assert template == "/api/folders/{}", template
@@ -235,6 +259,7 @@ class FakeInsight:
                     self.nodes[below]["owner"] = json_body["owner"]["id"]
         return self.view(parts[0])
 
+    @_one_at_a_time
     def delete(self, template: str, *parts: Any, params: Optional[Dict[str, Any]] = None) -> Any:
         self._record("DELETE", template)
         assert template == "/api/folders/{}", template
