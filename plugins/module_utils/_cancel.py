@@ -17,9 +17,8 @@ from ._args import check_uuid
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._job_wait import JobWaiter, WaitTimeout
 from ._jobs import FINISHED, NOT_CANCELLABLE, JobFilter, get_job, list_jobs, normalize_job
-from ._pool import run_pool
+from ._pool import MAX_PARALLEL, check_parallel, run_pool
 
-MAX_PARALLEL = 32
 # What each record of the result's `jobs` holds: `compact` (id and status, cheap to return for thousands of jobs) or
 # `full` (every field of the server's Job object).
 JOB_FIELDS_CHOICES = ("compact", "full")
@@ -259,8 +258,7 @@ class CancelSettings:
 
 def cancel_settings(params: Mapping[str, Any]) -> CancelSettings:
     """Every check that needs no server, so bad input fails before the first call and cancels nothing."""
-    if not 1 <= params["parallel"] <= MAX_PARALLEL:
-        raise InsightConfigError("parallel: must be between 1 and %d, got %d" % (MAX_PARALLEL, params["parallel"]))
+    check_parallel(params["parallel"])
     if params["max_jobs"] < 0:
         raise InsightConfigError("max_jobs: must be 0 (no cap) or more, got %d" % params["max_jobs"])
     if params["wait_timeout"] <= 0:

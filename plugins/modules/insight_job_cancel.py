@@ -226,10 +226,10 @@ matched:
 
 from typing import Any, Dict
 
-from ansible_collections.xpress.insight.plugins.module_utils._cancel import (
-    JOB_FIELDS_CHOICES, MAX_PARALLEL, cancel_settings, run_cancel)
+from ansible_collections.xpress.insight.plugins.module_utils._cancel import JOB_FIELDS_CHOICES, cancel_settings, run_cancel
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import JOB_FILTER_OPTIONS, job_filter_argument_spec
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
+from ansible_collections.xpress.insight.plugins.module_utils._pool import MAX_PARALLEL
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:

@@ -178,8 +178,7 @@ from ansible_collections.xpress.insight.plugins.module_utils._job_wait import Jo
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
     FINISHED, JOB_FILTER_OPTIONS, STATUSES, JobFilter, count_by_status, get_job, job_filter_argument_spec, list_jobs)
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
-
-MAX_PARALLEL = 32
+from ansible_collections.xpress.insight.plugins.module_utils._pool import MAX_PARALLEL, check_parallel
 
 
 def wait_goal(values: List[str]) -> FrozenSet[str]:
@@ -219,8 +218,7 @@ def read_one(module: InsightModule, job_id: str) -> Dict[str, Any]:
 
 def run_module(module: InsightModule) -> Dict[str, Any]:
     params = module.params
-    if not 1 <= params["parallel"] <= MAX_PARALLEL:
-        raise InsightConfigError("parallel: must be between 1 and %d, got %d" % (MAX_PARALLEL, params["parallel"]))
+    check_parallel(params["parallel"])
     if params["id"]:
         jobs = [read_one(module, check_id(params["id"], "id"))]
     else:
