@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, List, Optional, Sequence
 
-from harness import Bench, Row, RunFailed, Sample, no_calls
+from harness import Bench, Entry, Row, RunFailed, Sample, no_calls
 from report import FLOOR_TASK, RAW, RAW8, URI, XPRESS
 
 PAGE = 500
@@ -59,6 +59,7 @@ def run(bench: Bench, count: int, cancel_delay: float, uri_reps: int, number: in
         (RAW8, bench.script("cancel_raw.py", "--parallel", "8"), False),
     )
     rows = []
+    turns = []
     for variant, cmd, slow in variants:
         if (slow and (uri_reps < 1 or number != 3)) or (variant == RAW8 and number != 3):
             continue
@@ -66,6 +67,7 @@ def run(bench: Bench, count: int, cancel_delay: float, uri_reps: int, number: in
         if slow:
             bench.measure(row, cmd, prepare, check, reps=uri_reps, warmup=0)
         else:
-            bench.measure(row, cmd, prepare, no_calls if variant == FLOOR_TASK else check, reps=reps, warmup=warmup)
+            turns.append(Entry(row, cmd, prepare, no_calls if variant == FLOOR_TASK else check))
         rows.append(row)
+    bench.rotate(turns, reps=reps, warmup=warmup)
     return rows

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from harness import Bench, Row, RunFailed, Sample, no_calls
+from harness import Bench, Entry, Row, RunFailed, Sample, no_calls
 from report import FLOOR_TASK, RAW, URI, XPRESS
 
 APP = "Tree"
@@ -94,6 +94,7 @@ def run(bench: Bench, shape: Sequence[int], uri_reps: int, workloads: Sequence[i
             if built and sample.writes:
                 raise RunFailed("the converged run made %d write(s)" % sample.writes)
 
+        turns = []
         for variant, cmd, slow in variants:
             if slow and (uri_reps < 1 or scaled):
                 continue
@@ -101,6 +102,7 @@ def run(bench: Bench, shape: Sequence[int], uri_reps: int, workloads: Sequence[i
             if slow:
                 bench.measure(row, cmd, prepare, check, reps=uri_reps, warmup=0)
             else:
-                bench.measure(row, cmd, prepare, no_calls if variant == FLOOR_TASK else check, reps=reps, warmup=warmup)
+                turns.append(Entry(row, cmd, prepare, no_calls if variant == FLOOR_TASK else check))
             rows.append(row)
+        bench.rotate(turns, reps=reps, warmup=warmup)
     return rows

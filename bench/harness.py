@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 import yaml
 
@@ -221,20 +221,42 @@ class Bench:
                 extra_env: Optional[Mapping[str, str]] = None) -> Row:
         """Warm-up runs, then timed runs; before each, `prepare` resets the emulator, after each `check` verifies
         the work was done (a fast wrong answer must not count)."""
+        self.rotate([Entry(row, cmd, prepare, check, marker, extra_env)], reps, warmup)
+        return row
+
+    def rotate(self, entries: Sequence["Entry"], reps: Optional[int] = None, warmup: Optional[int] = None) -> None:
+        """Measure several rows of one workload in turns (A, B, C, A, B, C, ...) instead of one after the other, so
+        that a machine that runs faster or slower for a while weighs on every row alike and their ratios hold."""
         reps = self.reps if reps is None else reps
         warmup = self.warmup if warmup is None else warmup
         for index in range(warmup + reps):
-            prepare()
-            self.control.reset_counters()
-            cpu_before = cpu_seconds(self.server_pid)
-            result = run_child(cmd, dict(self.env(), **(extra_env or {})), self.work, marker)
-            cpu_after = cpu_seconds(self.server_pid)
-            server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
-            sample = Sample(result["seconds"], result["rss_kb"], server_cpu, self.control.counters(), result["out"], result["marks"],
-                            result["started"])
-            check(sample)
             label = "warm-up" if index < warmup else "run %d/%d" % (index - warmup + 1, reps)
-            self.log("  %-7s %-28s %-9s %7.2f s  %5d requests" % (row.workload, row.variant, label, sample.seconds, sample.requests))
-            if index >= warmup:
-                row.samples.append(sample)
-        return row
+            for entry in entries:
+                sample = self._once(entry)
+                line = "  %-7s %-28s %-9s %7.2f s  %5d requests"
+                self.log(line % (entry.row.workload, entry.row.variant, label, sample.seconds, sample.requests))
+                if index >= warmup:
+                    entry.row.samples.append(sample)
+
+    def _once(self, entry: "Entry") -> Sample:
+        entry.prepare()
+        self.control.reset_counters()
+        cpu_before = cpu_seconds(self.server_pid)
+        result = run_child(entry.cmd, dict(self.env(), **(entry.extra_env or {})), self.work, entry.marker)
+        cpu_after = cpu_seconds(self.server_pid)
+        server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+        sample = Sample(result["seconds"], result["rss_kb"], server_cpu, self.control.counters(), result["out"], result["marks"],
+                        result["started"])
+        entry.check(sample)
+        return sample
+
+
+class Entry(NamedTuple):
+    """One row to measure: its command, the reset before each run and the check after it."""
+
+    row: Row
+    cmd: Sequence[str]
+    prepare: Callable[[], None]
+    check: Callable[[Sample], None]
+    marker: Optional[bytes] = None
+    extra_env: Optional[Mapping[str, str]] = None

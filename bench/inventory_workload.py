@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
-from harness import BENCH, BIN, Bench, Row, RunFailed, Sample, run_child
+from harness import BENCH, BIN, Bench, Entry, Row, RunFailed, Sample, run_child
 from inventory_bench import CONCURRENCY, RAW_FETCH
 from report import BARE, FLOOR, PLUGIN, RAW_FETCH_ROW
 
@@ -63,20 +63,21 @@ def run(bench: Bench, count: int, number: int = 4, reps: Optional[int] = None, w
         if hosts != listed:
             raise RunFailed("the inventory lists %d hosts, the server %d unfinished jobs" % (hosts, listed))
 
-    rows = [bench.measure(Row(workload, PLUGIN, minimal_calls(listed), work=listed),
-                          [str(BIN / "ansible-inventory"), "-i", str(source), "--list"], prepare, hosts_listed,
-                          reps=reps, warmup=warmup, marker=b'"insight_id"')]
+    turns = [Entry(Row(workload, PLUGIN, minimal_calls(listed), work=listed),
+                   [str(BIN / "ansible-inventory"), "-i", str(source), "--list"], prepare, hosts_listed, b'"insight_id"')]
     if number == 4:
-        rows += baseline(bench, workload, listed, prepare)
+        turns += baseline(bench, workload, listed, prepare)
     with replayed(bench, source) as (replay_source, replay_env):
-        row = bench.measure(Row(workload, FLOOR, 0, work=listed), [str(BIN / "ansible-inventory"), "-i", str(replay_source), "--list"],
-                            prepare, hosts_listed, reps=reps, warmup=warmup, marker=b'"insight_id"', extra_env=replay_env)
-    if row.last().requests:
-        raise RunFailed("the replayed inventory made %d requests" % row.last().requests)
-    return rows + [row]
+        turns.append(Entry(Row(workload, FLOOR, 0, work=listed), [str(BIN / "ansible-inventory"), "-i", str(replay_source), "--list"],
+                           prepare, hosts_listed, b'"insight_id"', replay_env))
+        bench.rotate(turns, reps=reps, warmup=warmup)
+    floor = turns[-1].row
+    if floor.last().requests:
+        raise RunFailed("the replayed inventory made %d requests" % floor.last().requests)
+    return [turn.row for turn in turns]
 
 
-def baseline(bench: Bench, workload: str, listed: int, prepare: Callable[[], None]) -> List[Row]:
+def baseline(bench: Bench, workload: str, listed: int, prepare: Callable[[], None]) -> List[Entry]:
     """Workload 4's former baseline: a raw paged fetch, and a bare ansible-inventory (also the inventory start-up)."""
     empty = Path(bench.work) / "empty_inventory.yml"
     empty.write_text("all: {}\n", encoding="utf-8")
@@ -88,10 +89,10 @@ def baseline(bench: Bench, workload: str, listed: int, prepare: Callable[[], Non
     def nothing(_sample: Sample) -> None:
         return None
 
-    raw = bench.measure(Row(workload, RAW_FETCH_ROW, minimal_calls(listed), work=listed),
-                        [sys.executable, "-c", RAW_FETCH, bench.control.url, bench.user["client_id"], bench.user["secret"],
-                         str(CONCURRENCY)], prepare, fetched)
-    bare = bench.measure(Row(workload, BARE, 0), [str(BIN / "ansible-inventory"), "-i", str(empty), "--list"], prepare, nothing)
+    raw = Entry(Row(workload, RAW_FETCH_ROW, minimal_calls(listed), work=listed),
+                [sys.executable, "-c", RAW_FETCH, bench.control.url, bench.user["client_id"], bench.user["secret"],
+                 str(CONCURRENCY)], prepare, fetched)
+    bare = Entry(Row(workload, BARE, 0), [str(BIN / "ansible-inventory"), "-i", str(empty), "--list"], prepare, nothing)
     return [raw, bare]
 
 

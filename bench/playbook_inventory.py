@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import List, Mapping, Optional
 
 import inventory_workload
-from harness import BENCH, BIN, WORKLOADS, Bench, Row, RunFailed, Sample
+from harness import BENCH, BIN, WORKLOADS, Bench, Entry, Row, RunFailed, Sample
 from report import FLOOR, PLUGIN_PLAYBOOK
 
 GROUP = "insight_status_queued"
@@ -35,14 +35,15 @@ def run(bench: Bench, count: int, reps: Optional[int] = None, warmup: Optional[i
                             % (seen["ok"], seen["failed"], queued))
         sample.first_task = float(seen["first_task"]) - sample.started
 
-    def play(inventory: Path, env: Mapping[str, str], variant: str, minimal: int) -> Row:
+    def play(inventory: Path, env: Mapping[str, str], variant: str, minimal: int) -> Entry:
         cmd = [str(BIN / "ansible-playbook"), "-i", str(inventory), str(WORKLOADS / "inventory_debug.yml"), "--limit", GROUP]
-        return bench.measure(Row(workload, variant, minimal, work=queued), cmd, prepare, ran_on_queued, reps=reps,
-                             warmup=warmup, extra_env=dict(callback_env, **env))
+        return Entry(Row(workload, variant, minimal, work=queued), cmd, prepare, ran_on_queued, None, dict(callback_env, **env))
 
-    plugin = play(source, {}, PLUGIN_PLAYBOOK, inventory_workload.minimal_calls(listed))
     with inventory_workload.replayed(bench, source) as (replay_source, replay_env):
-        floor = play(replay_source, replay_env, FLOOR, 0)
+        turns = [play(source, {}, PLUGIN_PLAYBOOK, inventory_workload.minimal_calls(listed)),
+                 play(replay_source, replay_env, FLOOR, 0)]
+        bench.rotate(turns, reps=reps, warmup=warmup)
+    plugin, floor = turns[0].row, turns[1].row
     if floor.last().requests:
         raise RunFailed("the play on the replayed inventory made %d requests" % floor.last().requests)
     return [plugin, floor]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
 import folder_workloads
-from harness import Bench, Row, RunFailed, Sample, no_calls
+from harness import Bench, Entry, Row, RunFailed, Sample, no_calls
 from report import FLOOR_TASK
 
 XPRESS = "xpress.insight tree playbook"
@@ -53,8 +53,8 @@ def run(bench: Bench, shape: Sequence[int], workloads: Sequence[int]) -> List[Ro
             if built and sample.writes:
                 raise RunFailed("the converged run made %d write(s)" % sample.writes)
 
-        for variant, cmd in variants:
-            row = Row(workload, variant, folder_workloads.minimal_calls(shape, built), work=len(wanted))
-            bench.measure(row, cmd, prepare, no_calls if variant == FLOOR_TASK else check)
-            rows.append(row)
+        turns = [Entry(Row(workload, variant, folder_workloads.minimal_calls(shape, built), work=len(wanted)), cmd, prepare,
+                       no_calls if variant == FLOOR_TASK else check) for variant, cmd in variants]
+        bench.rotate(turns)
+        rows += [turn.row for turn in turns]
     return rows
