@@ -139,7 +139,7 @@ class InsightClient:
         self.auth = self._token_source()
 
     def _configure_tls(self) -> None:
-        # Passed on every call: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session-wide setting.
+        # Merged with REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE per origin by _environment, then passed on every call.
         self._verify: Any = True
         if self.options["ca_path"]:
             self._verify = self.options["ca_path"]

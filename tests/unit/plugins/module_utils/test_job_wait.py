@@ -97,3 +97,20 @@ def test_an_uncertain_prediction_falls_back_to_the_backoff():
     waiter.wait({"a": "CANCELLING", "b": "CANCELLING"}, 60, asked=asked)
     assert sleeps[0] == pytest.approx(poll_delay(0))
     assert all(s >= POLL_SOONEST for s in sleeps)
+
+
+class UncountedHistory:
+    """A server whose listing pages carry no totalElements: the history's size comes from a full page's totalPages."""
+
+    def __init__(self):
+        self.sizes = []
+
+    def get(self, template, *parts, params=None):
+        self.sizes.append(params["size"])
+        return {"content": [], "totalPages": 3}
+
+
+def test_the_history_probe_reads_a_full_page_only_from_a_server_that_does_not_count():
+    server = UncountedHistory()
+    assert JobWaiter(server)._history_pages() == 3
+    assert server.sizes == [1, 500]

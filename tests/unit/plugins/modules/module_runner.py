@@ -45,3 +45,11 @@ def run_main(monkeypatch: pytest.MonkeyPatch, main: Callable[[], None], args: Di
     with patch_module_args(given), pytest.raises(ModuleExit) as info:
         main()
     return info.value.result
+
+
+def assert_refused_before_any_call(result: Dict[str, Any], message: str, calls: Any) -> None:
+    """A bad option: the task failed in one line naming it, without the secret, before any call to the server."""
+    assert result["failed"] is True
+    assert message in result["msg"]
+    assert "\n" not in result["msg"] and CONNECTION["secret"] not in repr(result)
+    assert calls == []

@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.xpress.insight.plugins.modules import insight_job_cancel
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_jobs import FakeJobs, ident
-from ansible_collections.xpress.insight.tests.unit.plugins.modules.module_runner import CONNECTION, run_main
+from ansible_collections.xpress.insight.tests.unit.plugins.modules.module_runner import assert_refused_before_any_call, run_main
 
 DELETE = "DELETE /api/jobs/{}"
 
@@ -212,11 +212,7 @@ def test_wait_is_not_done_in_check_mode(monkeypatch: pytest.MonkeyPatch) -> None
 def test_option_errors_name_the_option_before_any_call(monkeypatch: pytest.MonkeyPatch, args: Dict[str, Any],
                                                        message: str) -> None:
     fake = seeded()
-    result = run(monkeypatch, args, fake)
-    assert result["failed"] is True
-    assert message in result["msg"]
-    assert "\n" not in result["msg"] and CONNECTION["secret"] not in repr(result)
-    assert fake.calls == []
+    assert_refused_before_any_call(run(monkeypatch, args, fake), message, fake.calls)
 
 
 def test_an_unknown_app_fails_before_listing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import JOB_FIELDS, STATUSES
 from ansible_collections.xpress.insight.plugins.modules import insight_job_info
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_jobs import FakeJobs, ident
-from ansible_collections.xpress.insight.tests.unit.plugins.modules.module_runner import CONNECTION, run_main
+from ansible_collections.xpress.insight.tests.unit.plugins.modules.module_runner import assert_refused_before_any_call, run_main
 
 
 def seeded() -> FakeJobs:
@@ -120,11 +120,7 @@ def test_an_unknown_app_fails_naming_it(monkeypatch: pytest.MonkeyPatch) -> None
 def test_option_errors_name_the_option_before_any_call(monkeypatch: pytest.MonkeyPatch, args: Dict[str, Any],
                                                        message: str) -> None:
     fake = seeded()
-    result = run(monkeypatch, args, fake)
-    assert result["failed"] is True
-    assert message in result["msg"]
-    assert "\n" not in result["msg"] and CONNECTION["secret"] not in repr(result)
-    assert fake.calls == []
+    assert_refused_before_any_call(run(monkeypatch, args, fake), message, fake.calls)
 
 
 @pytest.mark.parametrize("args, message", [
