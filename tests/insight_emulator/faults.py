@@ -1,5 +1,5 @@
-"""Fault injection rules: latency, replaced statuses, dropped connections, before or after the change, and jobs that
-leave the unfinished list while a client pages through it."""
+"""Fault injection rules: latency, replaced statuses, dropped connections, before or after the change, and jobs or
+folder children that leave a listing while a client pages through it."""
 from __future__ import annotations
 
 import random
@@ -8,7 +8,9 @@ from typing import Any, Dict, List, Optional
 
 from insight_emulator import lifecycle
 
-KINDS = ("status", "drop", "latency", "finish_jobs", "remove_jobs")
+KINDS = ("status", "drop", "latency", "finish_jobs", "remove_jobs", "move_children", "remove_children")
+# Kinds that change a folder listing: the children of one container move to its parent, or vanish.
+CHILDREN_KINDS = ("move_children", "remove_children")
 # Kinds that replace the answer; the others only add to it (a delay, or a change after the answer is made).
 TERMINAL = ("status", "drop")
 # Jobs a finish_jobs / remove_jobs rule takes: the earliest created of those still in these statuses.
@@ -18,7 +20,8 @@ RUNNING = ("QUEUED", "EXECUTING", "COMPLETING")
 class FaultRule:
     def __init__(self, spec: Dict[str, Any]) -> None:
         unknown = set(spec) - {"route", "kind", "status", "retry_after", "body", "rate", "count", "when", "delay",
-                               "seed", "partial", "jobs", "skip", "message", "details"}
+                               "seed", "partial", "jobs", "skip", "message", "details", "children", "target",
+                               "container"}
         if unknown:
             raise ValueError("unknown fault rule keys: %s" % ", ".join(sorted(unknown)))
         self.route = str(spec.get("route", "*"))
@@ -49,12 +52,21 @@ class FaultRule:
         self.jobs = int(spec.get("jobs", 1))
         if self.jobs < 1:
             raise ValueError("fault jobs must be 1 or more")
+        self.children = int(spec.get("children", 1))
+        if self.children < 1:
+            raise ValueError("fault children must be 1 or more")
+        # Only requests naming this id in their path match (default: any); the children of `container` (default:
+        # the folder or app the request names) are the ones that move.
+        self.target = None if spec.get("target") is None else str(spec["target"]).lower()
+        self.container = None if spec.get("container") is None else str(spec["container"]).lower()
         self.seed = spec.get("seed", 0)
         self.rng = random.Random(self.seed)
         self.fired = 0
         self.spec = dict(spec)
 
-    def matches(self, route: str) -> bool:
+    def matches(self, route: str, target: Optional[str] = None) -> bool:
+        if self.target is not None and (target or "").lower() != self.target:
+            return False
         return self.route in ("*", route)
 
     def fire(self) -> bool:
@@ -89,7 +101,7 @@ class FaultSet:
         with self._lock:
             self.rules = []
 
-    def pick(self, route: str) -> List[FaultRule]:
+    def pick(self, route: str, target: Optional[str] = None) -> List[FaultRule]:
         """The rules that fire for this request: every latency rule, then at most one status or drop rule."""
         if not self.rules:
             return []
@@ -97,7 +109,7 @@ class FaultSet:
         terminal = False
         with self._lock:
             for rule in self.rules:
-                if not rule.matches(route):
+                if not rule.matches(route, target):
                     continue
                 if rule.kind in TERMINAL and terminal:
                     continue
@@ -120,3 +132,19 @@ def jobs_leave(store: Any, rule: FaultRule) -> None:
             if job.started is None:
                 lifecycle.start(job, store.clock.now())
             lifecycle.finish(job, "COMPLETED", store.clock.now())
+
+
+def children_leave(store: Any, rule: FaultRule, named: Optional[str]) -> None:
+    """move_children / remove_children: the first `children` children (in listing order) of a folder or app root
+    move to its parent (suffixed on a name clash, as a move is) or vanish with everything below them, as when
+    another writer changes a folder between two page reads. An app root has no parent: move_children leaves it as
+    it is. The caller holds the store lock."""
+    container = rule.container or (named or "").lower()
+    listing = [store.nodes[i] for i in store.children.get(container, {}) if i in store.nodes]
+    listing.sort(key=lambda n: (n.name.casefold(), n.name, n.id))
+    folder = store.nodes.get(container)
+    for node in listing[:rule.children]:
+        if rule.kind == "remove_children":
+            store.remove_node(node)
+        elif folder is not None:
+            store.move_node(node, folder.parent_id)

@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 from insight_emulator import admin, apps, auth, folders, jobs, repository, seed, users
 from insight_emulator.context import Request, Response, encode_json
 from insight_emulator.errors import BINARY_TYPE, JSON_TYPE, REASONS, TEXT_TYPE, ApiError, Detail, envelope, iso_now
-from insight_emulator.faults import TERMINAL, FaultRule, jobs_leave
+from insight_emulator.faults import CHILDREN_KINDS, TERMINAL, FaultRule, children_leave, jobs_leave
 from insight_emulator.store import CHOICES, Config, Store, json_text
 
 Handler = Callable[[Request], Response]
@@ -194,7 +194,7 @@ class InsightHandler(BaseHTTPRequestHandler):
         with store.lock:
             if path.startswith("/api/") or path == "/api":
                 store.count(method, route)
-        rules = store.faults.pick(route) if path.startswith("/api") else []
+        rules = store.faults.pick(route, params.get("id")) if path.startswith("/api") else []
         terminal: Optional[FaultRule] = None
         for rule in rules:
             if rule.kind == "latency":
@@ -206,7 +206,10 @@ class InsightHandler(BaseHTTPRequestHandler):
             return
         response, username = self._answer(store, method, path, query_string, raw, handlers, params)
         for rule in rules:
-            if rule.kind not in TERMINAL and rule.kind != "latency":
+            if rule.kind in CHILDREN_KINDS:
+                with store.lock:
+                    children_leave(store, rule, params.get("id"))
+            elif rule.kind not in TERMINAL and rule.kind != "latency":
                 with store.lock:
                     jobs_leave(store, rule)
         response = _shape_error(store, response, self.headers.get("Accept"), PRODUCES.get(route, JSON_TYPE))
