@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._args import check_id
+from ._folder_delete import DeleteGuard
 from ._folder_paths import RepoPath, check_name, diff_view, item_view, parents_first, parse_path, parse_paths, show
 from ._folders import Item, Repository, is_folder, planned_folder
 from ._pool import check_parallel, run_groups
@@ -426,10 +427,14 @@ class FolderRun:
         if not self.settings.force:
             for folder in targets:
                 self.refuse_if_not_empty(folder)
+        guard = DeleteGuard(self.repo, self.settings.force, "", "Nothing was deleted")
+        planned = [guard.plan(folder) for folder in targets]  # every refusal before the first DELETE
         for folder in sorted((f for f in found if f), key=lambda f: _path_of(f).count("/")):
             if _path_of(folder) in self.deleted:
                 continue
-            if folder in targets and not self.check_mode:
+            # A folder gone by the time it is read again needs no DELETE; one that changed since the plan is refused.
+            if (folder in targets and not self.check_mode
+                    and guard.before_delete(folder, planned[targets.index(folder)], self.deleted)):
                 self.repo.delete(folder["id"])
             self.deleted.append(_path_of(folder))
             self.note_diff(_path_of(folder), _path_of(folder), folder, None)

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ._args import check_id, check_uuid
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
+from ._folder_delete import DeleteGuard, Snapshot
 from ._folder_paths import RepoPath, item_view, parse_path
 from ._folders import Item, Repository, is_folder
 from ._pool import check_parallel, run_groups
@@ -62,7 +63,8 @@ class Users:
 class Step:
     """One folder of the plan: its state before (None: to create) and after (None: to delete)."""
 
-    __slots__ = ("path", "node", "before", "after", "fields", "created", "item", "container", "folders", "scenarios")
+    __slots__ = ("path", "node", "before", "after", "fields", "created", "item", "container", "folders", "scenarios",
+                 "planned")
 
     def __init__(self, path: RepoPath, node: Optional[Node], before: Optional[Item]) -> None:
         self.path = path
@@ -75,6 +77,7 @@ class Step:
         self.container: Optional["Step"] = None
         self.folders = 0  # with a delete: the folders it removes, itself included
         self.scenarios = 0
+        self.planned: Snapshot = {}  # with a delete: what the plan saw below it, compared right before the DELETE
 
 
 def check_tree_options(params: Mapping[str, Any]) -> None:
@@ -151,6 +154,7 @@ class TreeRun:
         self._caller: Optional[Item] = None
         self.top_item: Optional[Item] = None
         self.top_depth = 0
+        self.guard = DeleteGuard(repo, settings.force, "prune: ", "Nothing was changed")
 
     # -- reading and planning -----------------------------------------------------------------------------------
 
@@ -291,12 +295,18 @@ class TreeRun:
                 raise InsightError("prune: %s holds %d scenario(s) (counting everything below it) that deleting it "
                                    "would remove; set force: true to delete it anyway. Nothing was changed"
                                    % (holding[0].path.text, holding[0].scenarios))
+        for step in self.deletes:
+            step.planned = self.guard.plan(step.before or {})
 
     # -- acting ---------------------------------------------------------------------------------------------
 
     def act(self) -> None:
+        done: List[str] = []
         for step in self.deletes:
-            self.repo.delete((step.before or {})["id"])
+            folder = step.before or {}
+            if self.guard.before_delete(folder, step.planned, done):
+                self.repo.delete(folder["id"])
+            done.append(step.path.text)
         # One depth at a time, so every parent exists before its children. Within a depth the folders of different
         # parents are created at the same time, those of one parent one after another in the tree's order (a server
         # may lock a folder while a child is added to it).

@@ -13,6 +13,7 @@ from ._client import check_item
 from ._client_protocol import InsightClientLike
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._folder_paths import RepoPath
+from ._listing import settled_listing
 from ._pool import run_pool
 
 Item = Dict[str, Any]
@@ -127,8 +128,10 @@ class Repository:
         return self._listings[key]
 
     def _read(self, key: ContainerKey) -> List[Item]:
+        # Children are paged by number like jobs, so an item leaving an earlier page hides a later one unless the
+        # pass follows the shifts (the one listing logic of _listing); a listing that never settles fails whole.
         template = "/api/apps/{}/children" if key[0] == "APP" else "/api/folders/{}/children"
-        return list(self.client.paged(template, key[1]))
+        return settled_listing(self.client, template, key[1])
 
     def prefetch(self, containers: Sequence[Item], parallel: int) -> bool:
         """Read the listings of these containers that this run has not read yet, up to `parallel` at a time, for

@@ -11,7 +11,9 @@ import re
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ._args import check_id
-from ._errors import InsightConfigError, InsightHTTPError, InsightTransportError, ListingUnsettled
+from ._errors import InsightConfigError, InsightHTTPError
+from ._listing import LISTING_PASSES, settled_listing
+from ._listing import read_pass as read_listing_pass
 
 STATUSES = ("QUEUED", "EXECUTING", "COMPLETING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED", "DELETING",
             "DELETED", "INACTIVE")
@@ -25,8 +27,6 @@ NOT_CANCELLABLE = FINISHED | {"CANCELLING", "DELETING"}
 JOB_FIELDS = ("app", "created", "duration", "execution_attempts", "execution_mode", "execution_service",
               "execution_worker", "finished", "id", "model_status", "name", "object_type", "objective", "owner",
               "scenario", "solver_status", "started", "status", "url")
-# How many times a listing pass is read again when the server's job list changed under it (see list_jobs).
-LISTING_PASSES = 3
 
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _AGE_RE = re.compile(r"^\s*(?:(\d+)\s*w)?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.IGNORECASE)
@@ -244,13 +244,17 @@ def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False
             return None
         return shape(job) if shape is not None else job
 
-    for _pass in range(LISTING_PASSES):
-        jobs, complete = read_pass(client, job_filter, include_finished, concurrent, shape=keep)
-        if complete:
-            return jobs
-    raise InsightTransportError("the job list kept changing while it was read (%d passes, other jobs finishing or "
-                                "leaving the history between pages faster than re-reading could follow); nothing "
-                                "was done with a partial list: run it again" % LISTING_PASSES, "GET", "/api/jobs")
+    return settled_listing(client, "/api/jobs", params=_job_params(job_filter, include_finished),
+                           concurrent=concurrent, keep=lambda job: keep(normalize_job(job)),
+                           unsettled="the job list kept changing while it was read (%d passes, other jobs finishing "
+                                     "or leaving the history between pages faster than re-reading could follow); "
+                                     "nothing was done with a partial list: run it again" % LISTING_PASSES)
+
+
+def _job_params(job_filter: JobFilter, include_finished: bool) -> Dict[str, Any]:
+    params: Dict[str, Any] = dict(job_filter.server_params())
+    params["includeFinished"] = bool(include_finished)
+    return params
 
 
 def read_pass(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4,
@@ -258,17 +262,9 @@ def read_pass(client: Any, job_filter: JobFilter, include_finished: bool = False
     """One paging pass that follows shifts (only the server-side part of `job_filter` applies), normalised, and
     whether it completed. Pollers use it directly: they confirm every job a pass did not show (see _job_wait).
     `shape` maps each normalised job to what the caller keeps of it (None: nothing), as the pages are read."""
-    params: Dict[str, Any] = dict(job_filter.server_params())
-    params["includeFinished"] = bool(include_finished)
-    jobs: List[Dict[str, Any]] = []
-    try:
-        for job in client.paged("/api/jobs", params=params, concurrent=concurrent, follow_shifts=True):
-            kept = shape(normalize_job(job)) if shape is not None else normalize_job(job)
-            if kept is not None:
-                jobs.append(kept)
-    except ListingUnsettled:
-        return jobs, False
-    return jobs, True
+    return read_listing_pass(client, "/api/jobs", params=_job_params(job_filter, include_finished),
+                             concurrent=concurrent,
+                             keep=lambda job: shape(normalize_job(job)) if shape is not None else normalize_job(job))
 
 
 def resolve_apps(client: Any, wanted: Optional[Sequence[str]], option: str = "app") -> Optional[List[str]]:

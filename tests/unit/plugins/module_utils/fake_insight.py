@@ -196,7 +196,7 @@ class FakeInsight:
 
     @_one_at_a_time
     def paged(self, template: str, *parts: Any, params: Optional[Dict[str, Any]] = None, page_size: int = 500,
-              concurrent: int = 0) -> Iterator[Dict[str, Any]]:
+              concurrent: int = 0, follow_shifts: bool = False) -> Iterator[Dict[str, Any]]:
         self._record("GET", template)
         if template == "/api/apps":
             items = [dict(self._app_ref(aid), path="/" + name) for aid, name in sorted(self.apps.items(), key=lambda a: a[1])]
