@@ -55,7 +55,7 @@ def test_create_is_idempotent_and_a_case_twin_is_never_left_behind(variant, insi
 def test_delete_and_move_of_folders_with_running_jobs(variant, insight, run_playbook):
     book = play(task("move", ignore=True, path="/Logistics/Reports/Weekly", state="moved", dest="/Logistics"),
                 task("delete", ignore=True, path="/Logistics/Reports", state="absent", force=True),
-                task("idle", path="/Portfolio/Shared", state="absent"))
+                task("idle", path="/Portfolio/Shared", state="absent", force=True))
     result = run_playbook(book)
     assert status(result, "idle") == ["changed"]
     paths = folder_paths(insight)

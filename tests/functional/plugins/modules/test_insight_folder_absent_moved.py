@@ -12,7 +12,8 @@ def test_absent_refuses_non_empty_without_force_then_deletes(insight, run_playbo
     assert "/Logistics/Reports holds 1 folder(s) and 3 scenario(s)" in msg and "force: true" in msg
     assert "/Logistics/Reports/Weekly" in paths(insight)
 
-    book = play(task("empty", path=["/Portfolio/Shared", "/Portfolio/Never"], state="absent"),
+    # /Portfolio/Shared is FULLACCESS: empty to alice, but only force deletes what others may have hidden in it.
+    book = play(task("empty", path=["/Portfolio/Shared", "/Portfolio/Never"], state="absent", force=True),
                 task("forced", path="/Logistics/Reports", state="absent", force=True),
                 task("gone with parent", path=["/Logistics/Archive", "/Logistics/Archive/2023"], state="absent",
                      force=True))
@@ -40,7 +41,7 @@ def test_absent_refuses_non_empty_without_force_then_deletes(insight, run_playbo
 
 def test_absent_by_id_and_check_mode(insight, run_playbook):
     shared = folder(insight, "/Portfolio/Shared")
-    book = play(task("by id", id=shared["id"], state="absent"))
+    book = play(task("by id", id=shared["id"], state="absent", force=True))
     checked = run_playbook(book, check=True)
     assert checked.task("by id")["deleted"] == ["/Portfolio/Shared"] and "/Portfolio/Shared" in paths(insight)
     first = run_playbook(book)

@@ -37,7 +37,8 @@ Outcome = Tuple[Dict[str, Any], Dict[str, Any], Dict[str, Any], List[str], Dict[
 def apply(insight: Any, run_playbook: Any, parallel: int) -> Outcome:
     plant_with_some_folders(insight, run_playbook)
     insight.reset_counters()
-    result = run_playbook(play(task("tree", path="/Plant/Tree", tree=strip_tree(TREE), prune=True, parallel=parallel),
+    result = run_playbook(play(task("tree", path="/Plant/Tree", tree=strip_tree(TREE), prune=True, force=True,
+                                    parallel=parallel),
                                task("list", path=PATHS, parallel=parallel)), diff=True)
     assert result.rc == 0, result
     state = {f["path"]: (f["shareStatus"], f["owner"]["id"]) for f in insight.state()["folders"]}
@@ -62,7 +63,7 @@ def test_parallel_and_one_at_a_time_give_the_same_server_result_and_requests(ins
 
 def test_check_mode_with_parallel_plans_the_real_run(insight, run_playbook):
     plant_with_some_folders(insight, run_playbook)
-    book = play(task("tree", path="/Plant/Tree", tree=strip_tree(TREE), prune=True, parallel=8))
+    book = play(task("tree", path="/Plant/Tree", tree=strip_tree(TREE), prune=True, force=True, parallel=8))
     before = insight.state()
     insight.reset_counters()
     preview = run_playbook(book, check=True, diff=True)

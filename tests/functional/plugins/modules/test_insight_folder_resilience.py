@@ -104,7 +104,7 @@ def test_lost_answers_converge_without_duplicates(insight, run_playbook):
     book = play(task("create", path=["/Logistics/Lost/Found", "/Logistics/Lost/Also"]),
                 task("update", path="/Logistics/Archive/2023", share_status="READONLY"),
                 task("move", id=weekly["id"], state="moved", dest="/Logistics"),
-                task("delete", path="/Portfolio/Shared", state="absent"))
+                task("delete", path="/Portfolio/Shared", state="absent", force=True))
     first = run_playbook(book, env={"INSIGHT_RETRIES": "2"})
     assert first.rc == 0, first
     assert first.task("create")["created"] == ["/Logistics/Lost", "/Logistics/Lost/Found", "/Logistics/Lost/Also"]

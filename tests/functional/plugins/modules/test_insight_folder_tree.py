@@ -141,8 +141,10 @@ def test_prune_refuses_scenarios_without_force_and_respects_max_deletions(insigh
 
 
 def test_prune_without_scenarios_needs_no_force_and_zero_lifts_the_limit(insight, run_playbook):
+    # Alice's own PRIVATE folders: nobody else can have put anything in them, so no force is needed.
     insight.reset({"users": USERS, "apps": [{"name": "Plant", "folders": [
-        {"name": "Keep"}, {"name": "Old", "folders": [{"name": "A%d" % n} for n in range(12)]}]}]})
+        {"name": "Keep"}, {"name": "Old", "share_status": "PRIVATE",
+                           "folders": [{"name": "A%d" % n, "share_status": "PRIVATE"} for n in range(12)]}]}]})
     over = run_playbook(play(task("default limit", path="/Plant", tree={"Keep": None}, prune=True, _ignore=True)))
     assert "prune would delete 13 folders" in over.task("default limit")["msg"]
     assert "more than max_deletions=10" in over.task("default limit")["msg"]
