@@ -63,8 +63,16 @@ options:
   state:
     description:
       - V(present) creates the missing folders and applies O(share_status) and O(owner).
-      - V(absent) deletes the folder and, on the server, everything below it. A folder that holds anything is only
-        deleted with O(force=true).
+      - V(absent) deletes the folder. The server's DELETE removes everything below it, also what this user cannot
+        see (other users' PRIVATE folders and scenarios, which never appear in this user's listings).
+      - Without O(force=true) a folder is only deleted when it holds nothing this user can see and nobody else can
+        have put anything into it, that is when it and every folder below it are owned by this user and are
+        V(PRIVATE) or V(READONLY). A V(FULLACCESS) folder (every full user may create items in it) or a folder of
+        another user is refused, naming it, before any deletion.
+      - Right before each DELETE the folder and its whole subtree are read again; if anything was added, removed
+        or moved since the plan read it, that folder is not deleted, nor any after it, and the task fails saying
+        what changed (folders deleted before are listed in RV(deleted)). Another writer can still add content
+        between that read and the DELETE (the API has no conditional delete).
       - V(moved) moves the folder under O(dest) or O(dest_id), within the same app.
     type: str
     choices: [present, absent, moved]
@@ -88,9 +96,15 @@ options:
     default: false
   force:
     description:
-      - With O(state=absent), delete folders that hold folders or scenarios. Without it, such a deletion is refused
-        with a message that counts what would be lost.
-      - With O(tree) and O(prune=true), also delete undeclared folders that hold scenarios.
+      - The one opt-in to deleting what this user cannot check. The server deletes everything below a folder, seen
+        or not; O(force=true) accepts that.
+      - With O(state=absent), delete folders that hold folders or scenarios, and folders that others may have put
+        content into which this user cannot see (V(FULLACCESS) folders, folders owned by another user, at any
+        depth). Without it, such a deletion is refused with a message that counts what would be lost or says why
+        hidden content may exist.
+      - With O(tree) and O(prune=true), also delete undeclared folders that hold scenarios, and those others may
+        have written into, as above.
+      - Even with O(force=true), a folder whose subtree changed between the plan and its DELETE is not deleted.
     type: bool
     default: false
   dest:
@@ -124,7 +138,10 @@ options:
   prune:
     description:
       - With O(tree), delete the folders below the parent that the tree does not name, deepest first, with
-        everything in them. A folder that holds scenarios (at any depth) is only deleted with O(force=true).
+        everything in them (on the server, also what this user cannot see). Without O(force=true) only folders
+        that hold no scenario (at any depth) and that nobody else can write into (owned by this user and
+        V(PRIVATE) or V(READONLY), with every folder below them) are deleted; anything else fails the task before
+        any change. Each folder is read again right before its DELETE, as with O(state=absent).
     type: bool
     default: false
   max_deletions:
@@ -192,10 +209,11 @@ EXAMPLES = r"""
     owner: alice
     cascade: true
 
-- name: Make an app's folders match a declared tree, deleting folders that left it (at most 10)
+- name: Make an app's folders match a declared tree, deleting folders that left it (at most 10, with what others hid)
   xpress.insight.insight_folder:
     path: /Planning
     prune: true
+    force: true
     tree:
       - name: Scenarios
         children:
@@ -225,7 +243,8 @@ EXAMPLES = r"""
     path: /Logistics/Drafts
     name: Drafts 2025
 
-- name: Delete an empty folder; fails, deleting nothing, if it holds anything
+- name: Delete an empty folder of one's own (PRIVATE or READONLY); fails, deleting nothing, if it holds anything or
+    others may have written into it
   xpress.insight.insight_folder:
     path: /Logistics/Scratch
     state: absent
@@ -368,6 +387,8 @@ deleted:
       first, use M(xpress.insight.insight_folder_info) with O(xpress.insight.insight_folder_info#module:recurse=true).
     - With O(tree) and O(prune=true), the undeclared folders deleted; their subfolders went with them (counted in
       RV(counts.deleted)).
+    - When a DELETE is refused because the folder changed since the plan read it, the failed task returns the
+      folders it had deleted before (and RV(changed) says whether there were any).
   returned: always
   type: list
   elements: str
