@@ -388,7 +388,7 @@ deleted:
     - With O(tree) and O(prune=true), the undeclared folders deleted; their subfolders went with them (counted in
       RV(counts.deleted)).
     - When a DELETE is refused because the folder changed since the plan read it, the failed task returns the
-      folders it had deleted before (and RV(changed) says whether there were any).
+      folders it had deleted before (and C(changed) says whether there were any).
   returned: always
   type: list
   elements: str
