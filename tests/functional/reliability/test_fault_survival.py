@@ -147,7 +147,7 @@ def lost_answer_book() -> Dict[str, Any]:
     return play(task("create", FOLDER, ignore=True, path=["/Plant/Area 1/Unit 1", "/Plant/Area 2"]),
                 task("update", FOLDER, ignore=True, path="/Logistics/Reports", share_status="READONLY"),
                 task("move", FOLDER, ignore=True, path="/Logistics/Reports/Weekly", state="moved", dest="/Logistics"),
-                task("delete", FOLDER, ignore=True, path="/Logistics/Scratch", state="absent"),
+                task("delete", FOLDER, ignore=True, path="/Logistics/Scratch", state="absent", force=True),
                 task("cancel", JOB_CANCEL, ignore=True, **CANCEL_OPS))
 
 
