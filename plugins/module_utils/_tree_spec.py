@@ -133,6 +133,13 @@ def _level(value: Any, parent_rel: str) -> List[Node]:
         elif isinstance(item, Mapping) and item:
             for name, children in item.items():
                 _node_name(name, where)
+                if name in ("true", "false"):
+                    # Module options travel as JSON, whose keys are strings: an unquoted No:, yes:, on: or off: key
+                    # arrives as "false" or "true", and a quoted "false": cannot be told from it.
+                    raise InsightConfigError("%s: the compact key %s is what YAML makes of an unquoted No, Yes, On, "
+                                             "Off, true or false; quote the name (as in 'No': ...), or for a folder "
+                                             "really named %s give the full form {name: '%s'}" % (where, show(name),
+                                                                                                  name, name))
                 rel = parent_rel + "/" + name if parent_rel else name
                 nodes.append(Node(name, None, None, _level(_compact_children(children, rel), rel), rel))
         elif item is None or isinstance(item, (str, bool, int, float)):

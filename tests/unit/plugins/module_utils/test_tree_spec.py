@@ -69,6 +69,7 @@ def test_names_compare_exactly():
     ([{2025: None}], "tree (top level, node 1): name is the number 2025: quote it"),
     ([{False: None}], "tree (top level, node 1): name is the boolean false: YAML reads No"),
     ({True: None}, "tree (top level, node 1): name is the boolean true"),
+    ([{"B": None, "false": None}], "tree (top level, node 1): the compact key 'false' is what YAML makes of"),
     ([None], "tree (top level, node 1): name is null"),
     ([{"name": ["a"]}], "tree (top level, node 1): name must be a string, not a list"),
     ([{"children": [{"name": "X"}]}], "tree (top level, node 1): has children but no name"),
@@ -89,3 +90,4 @@ def test_bad_trees_are_refused_in_one_line(value, fragment):
 def test_a_folder_named_name_takes_the_full_form():
     assert [n.name for n in parse_tree([{"name": "name"}, {"name": "children", "children": {"x": None}}])] == [
         "name", "children"]
+    assert [n.name for n in parse_tree([{"name": "false"}, {"2025": None}])] == ["false", "2025"]
