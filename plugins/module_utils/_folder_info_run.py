@@ -49,7 +49,10 @@ def folder_info_settings(params: Mapping[str, Any]) -> FolderInfoSettings:
     elif params.get("id") is not None:
         folder_id = check_id(params["id"], "id")
     elif params.get("app") is not None:
-        app = str(params["app"])
+        app = str(params["app"]).strip()
+        if not app:
+            raise InsightConfigError("app: is empty (an unset variable?); give the app's name or id, nothing is "
+                                     "selected by default")
     else:
         raise InsightConfigError("path, id or app: give the folder, or the app whose folders to list")
     return FolderInfoSettings(path=path, id=folder_id, app=app, recurse=recurse, depth=depth,

@@ -43,11 +43,50 @@ def name_problem(name: Any) -> Optional[str]:
     return None
 
 
-def show(value: Any) -> str:
-    """A name or path quoted for a message: as typed when it is plain text, so a backslash is not doubled."""
-    if isinstance(value, str) and value.isprintable() and "'" not in value:
-        return "'%s'" % value
-    return repr(value)
+def _plain(char: str) -> bool:
+    # Printed as itself only when it cannot pass for another character: no combining marks, no format or
+    # control characters, no space but the ASCII one, nothing that Unicode's compatibility form would change.
+    if char == " ":
+        return True
+    if not char.isprintable() or unicodedata.category(char)[0] in "MZC":
+        return False
+    return unicodedata.normalize("NFKC", char) == char
+
+
+def show(value: Any, bare: bool = False) -> str:
+    """A name or path as every message, diff and plan shows it, so that look-alikes can be told apart.
+
+    Plain text is quoted as typed (a backslash is not doubled); a name holding anything else (a combining accent,
+    a no-break or other Unicode space, a compatibility character) is shown with those characters escaped, so the
+    decomposed 'Re\\u0301ports' never prints as 'R\u00e9ports', nor 'Team\\u00a0A' (a no-break space) as 'Team A'.
+    `bare`: plain text unquoted (for the lines of a diff)."""
+    if not isinstance(value, str):
+        return repr(value)
+    if all(_plain(c) for c in value):
+        if bare:
+            return value
+        return "'%s'" % value if "'" not in value else repr(value)
+    out = []
+    for char in value:
+        if char in "\\'":
+            out.append("\\" + char)
+        elif _plain(char):
+            out.append(char)
+        elif ord(char) < 0x80:
+            out.append(repr(char)[1:-1])  # \t, \n, \x0b: as Python writes them
+        elif ord(char) < 0x10000:
+            out.append("\\u%04x" % ord(char))
+        else:
+            out.append("\\U%08x" % ord(char))
+    return "'%s'" % "".join(out)
+
+
+def look_alike_key(name: str) -> str:
+    """What is left of a name once case, Unicode normalisation (NFC, NFD, NFKC) and white space (any Unicode space,
+    leading, trailing or doubled; zero-width characters) are ignored: two different names with one key look alike
+    to people, and some servers treat them as one name."""
+    text = "".join(c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")
+    return " ".join(unicodedata.normalize("NFKC", text.casefold()).split())
 
 
 def check_name(value: Any, field: str) -> str:
@@ -60,27 +99,37 @@ def check_name(value: Any, field: str) -> str:
 
 
 class RepoPath:
-    """A repository path `/App/A/B`: the app's name and the folder names below it (none for the app root)."""
+    """A repository path `/App/A/B`: the app (its name, or its id as the first segment) and the folder names below
+    it (none for the app root).
 
-    __slots__ = ("app", "names")
+    Once the app is found on the server (`Repository.resolve`), `app` is its id and `app_name` its name: such paths
+    compare by the app's id (so twin apps never mix, and `/<id>/A` is `/Name/A`), and `text` shows the name, as
+    the server's own paths do."""
 
-    def __init__(self, app: str, names: Sequence[str]) -> None:
+    __slots__ = ("app", "names", "app_name")
+
+    def __init__(self, app: str, names: Sequence[str], app_name: Optional[str] = None) -> None:
         self.app = app
         self.names: Tuple[str, ...] = tuple(names)
+        self.app_name = app if app_name is None else app_name
 
     @property
     def text(self) -> str:
-        return "/" + "/".join((self.app,) + self.names)
+        return "/" + "/".join((self.app_name,) + self.names)
 
     @property
     def depth(self) -> int:
         return len(self.names)
 
     def parent(self) -> "RepoPath":
-        return RepoPath(self.app, self.names[:-1])
+        return RepoPath(self.app, self.names[:-1], self.app_name)
 
     def child(self, name: str) -> "RepoPath":
-        return RepoPath(self.app, self.names + (name,))
+        return RepoPath(self.app, self.names + (name,), self.app_name)
+
+    def prefix(self, count: int) -> "RepoPath":
+        """The path of the first `count` folders (0: the app root)."""
+        return RepoPath(self.app, self.names[:count], self.app_name)
 
     def is_within(self, other: "RepoPath") -> bool:
         """True when self is other or lies below it (compared name by name, so `/A/B` is not within `/A/Bx`)."""
@@ -97,11 +146,14 @@ class RepoPath:
 
 
 def parse_path(value: Any, field: str = "path", allow_app_root: bool = False) -> RepoPath:
-    """Parse `/App/Folder/...`, every name checked by the rule of check_name. Commas are plain characters; `/`
+    """Parse `/App/Folder/...` (or `/<app id>/Folder/...`), every name checked by the rule of check_name. Commas are plain characters; `/`
     always separates names. An empty name (`//`, or a trailing `/`) is refused, never skipped: it usually comes
     from an empty variable, and `/App/{{ sub }}` must not quietly mean `/App`."""
     if not isinstance(value, str):
         raise InsightConfigError("%s: %r is not a string; give a repository path such as /AppName/Folder" % (field, value))
+    if not value.strip():
+        raise InsightConfigError("%s: is empty (an unset variable?); give a repository path such as /AppName/Folder, "
+                                 "nothing is selected by default" % field)
     if not value.startswith("/"):
         raise InsightConfigError("%s: %s must start with / followed by the app's name, as in /AppName/Folder"
                                  % (field, show(value)))

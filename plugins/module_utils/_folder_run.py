@@ -106,6 +106,8 @@ class FolderRun:
         self.diffs: List[Dict[str, Any]] = []
         self._owner: Optional[Item] = None
         self.made: Dict[RepoPath, Tuple[Item, bool]] = {}  # created ahead, not yet reported: (folder, ours)
+        self.paths: List[RepoPath] = list(settings.paths)  # with their apps found, once run() starts
+        self.dest: Optional[RepoPath] = settings.dest
 
     # -- results ---------------------------------------------------------------------------------------------
 
@@ -148,7 +150,14 @@ class FolderRun:
         out["diff"] = self.diffs
         return out
 
+    def resolve_apps(self) -> None:
+        """Find the app of every path first: an app name that two apps share fails here, before any listing."""
+        self.paths = [self.repo.resolve(path) for path in self.settings.paths]
+        if self.settings.dest is not None:
+            self.dest = self.repo.resolve(self.settings.dest, "dest")
+
     def run(self) -> Dict[str, Any]:
+        self.resolve_apps()
         state = self.settings.state
         if state == "present":
             return self.result(self.present())
@@ -180,9 +189,9 @@ class FolderRun:
                 folder = self.rename(folder, self.settings.name)
             return [self.settle(folder, created=False)]
         if self.settings.name is not None:
-            return [self.settle(self.rename_at(self.settings.paths[0], self.settings.name), created=False)]
+            return [self.settle(self.rename_at(self.paths[0], self.settings.name), created=False)]
         done: Dict[RepoPath, Item] = {}
-        ordered = parents_first(self.settings.paths)
+        ordered = parents_first(self.paths)
         self.read_ahead(ordered)
         if not self.check_mode and self.settings.share_status is None and self.settings.owner is None:
             # Nothing to settle, so the creates do not depend on what a settle between them would change.
@@ -190,7 +199,7 @@ class FolderRun:
         for path in ordered:
             folder, created = self.ensure(path)
             done[path] = self.settle(folder, created)
-        return [done[path] for path in self.settings.paths]
+        return [done[path] for path in self.paths]
 
     def read_ahead(self, paths: List[RepoPath]) -> None:
         """Read, one depth at a time and several at once, the listings the walks of `paths` will ask for."""
@@ -219,7 +228,7 @@ class FolderRun:
         for path in paths:
             _app, _chain, first = self.repo.walk(path)
             for index in range(first, len(path.names)):
-                missing.setdefault(RepoPath(path.app, path.names[:index + 1]), None)
+                missing.setdefault(path.prefix(index + 1), None)
         for depth in sorted({path.depth for path in missing}):
             groups: Dict[RepoPath, List[RepoPath]] = {}
             for path in missing:
@@ -242,17 +251,17 @@ class FolderRun:
         app, chain, missing = self.repo.walk(path)
         created = False
         for index in range(missing):
-            made = self.made.pop(RepoPath(path.app, path.names[:index + 1]), None)
+            made = self.made.pop(path.prefix(index + 1), None)
             if made is not None:
                 folder, created = made
                 if created:
-                    sub = RepoPath(path.app, path.names[:index + 1])
+                    sub = path.prefix(index + 1)
                     self.created.append(sub.text)
                     self.note_diff(sub.text, sub.text, None, folder)
         container = chain[-1] if chain else app
         for index in range(missing, len(path.names)):
             name = path.names[index]
-            sub = RepoPath(path.app, path.names[:index + 1])
+            sub = path.prefix(index + 1)
             if self.check_mode:
                 folder = planned_folder(name, container, app, sub, "FULLACCESS", self.caller_ref())
                 self.repo.remember_child(container, folder)
@@ -289,7 +298,7 @@ class FolderRun:
             return self.rename(chain[-1], name)
         if missing < len(path.names) - 1:
             raise InsightError("path: there is no folder %s (or it is not visible to this user), so there is nothing "
-                               "to rename" % RepoPath(path.app, path.names[:missing + 1]).text)
+                               "to rename" % path.prefix(missing + 1).text)
         container = chain[-1] if chain else self.repo.app(path.app)
         renamed = self.repo.child_named(container, name)
         if renamed is not None and is_folder(renamed) and name != path.names[-1]:
@@ -415,8 +424,8 @@ class FolderRun:
         if self.settings.id:
             found.append(self.by_id())
         else:
-            self.read_ahead(self.settings.paths)
-            for path in self.settings.paths:
+            self.read_ahead(self.paths)
+            for path in self.paths:
                 _app, chain, missing = self.repo.walk(path)
                 found.append(chain[-1] if missing == len(path.names) and chain else None)
         targets: List[Item] = []
@@ -454,12 +463,12 @@ class FolderRun:
 
     def destination(self) -> Tuple[Item, Optional[List[str]]]:
         """The new parent, and the ids of it and its ancestors when known (to refuse moving a folder into itself)."""
-        dest: Optional[RepoPath] = self.settings.dest
+        dest: Optional[RepoPath] = self.dest
         if dest is not None:
             app, chain, missing = self.repo.walk(dest, "dest")
             if missing < len(dest.names):
                 raise InsightError("dest: there is no folder %s (or it is not visible to this user)"
-                                   % RepoPath(dest.app, dest.names[:missing + 1]).text)
+                                   % dest.prefix(missing + 1).text)
             item = chain[-1] if chain else app
             return item, [c["id"] for c in chain]
         dest_id = str(self.settings.dest_id)
@@ -483,8 +492,8 @@ class FolderRun:
                 raise InsightError("id: there is no folder %s (or it is not visible to this user)" % self.settings.id)
             sources.append((_path_of(folder), folder, folder["name"]))
         else:
-            self.read_ahead(self.settings.paths)
-            for path in self.settings.paths:
+            self.read_ahead(self.paths)
+            for path in self.paths:
                 _app, chain, missing = self.repo.walk(path)
                 sources.append((path.text, chain[-1] if missing == len(path.names) else None, path.names[-1]))
         for label, folder, name in sources:
@@ -493,8 +502,8 @@ class FolderRun:
                 if there is not None and is_folder(there):
                     out.append(there)  # moved by an earlier run
                     continue
-                raise InsightError("path: there is no folder %s to move, and %s holds no folder named %r"
-                                   % (label, dest_path, name))
+                raise InsightError("path: there is no folder %s to move, and %s holds no folder named %s"
+                                   % (show(label, bare=True), show(dest_path, bare=True), show(name)))
             out.append(self.move_one(label, folder, dest, dest_app, dest_path, dest_chain))
         return out
 
@@ -503,17 +512,18 @@ class FolderRun:
         if (folder.get("parent") or {}).get("id") == dest["id"]:
             return folder
         if (folder.get("app") or {}).get("id") != dest_app:
-            raise InsightError("dest: %s is in another app than %s; folders cannot move across apps" % (dest_path, label))
+            raise InsightError("dest: %s is in another app than %s; folders cannot move across apps"
+                               % (show(dest_path, bare=True), show(label, bare=True)))
         into_itself = folder["id"] in dest_chain if dest_chain is not None else (
             dest_path == _path_of(folder) or dest_path.startswith(_path_of(folder) + "/"))
         if into_itself or dest["id"] == folder["id"]:
             raise InsightError("dest: %s is %s itself or lies below it; a folder cannot move into its own subtree"
-                               % (dest_path, label))
+                               % (show(dest_path, bare=True), show(label, bare=True)))
         clash = self.repo.child_named(dest, folder["name"])
         if clash is not None:
             what = "a folder" if is_folder(clash) else "a scenario"
-            raise InsightError("dest: %s already holds %s named %r; rename or remove it first (the server would "
-                               "otherwise suffix the name)" % (dest_path, what, folder["name"]))
+            raise InsightError("dest: %s already holds %s named %s; rename or remove it first (the server would "
+                               "otherwise suffix the name)" % (show(dest_path, bare=True), what, show(folder["name"])))
         before = dict(folder)
         if self.check_mode:
             after = dict(folder, path=dest_path + "/" + folder["name"],

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from ._args import check_id, check_uuid
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._folder_delete import DeleteGuard, Snapshot
-from ._folder_paths import RepoPath, item_view, parse_path
+from ._folder_paths import RepoPath, item_view, look_alike_key, parse_path, show
 from ._folders import Item, Repository, is_folder
 from ._pool import check_parallel, run_groups
 from ._tree_spec import Node, name_key, parse_tree
@@ -85,7 +85,8 @@ def check_tree_options(params: Mapping[str, Any]) -> None:
     if params.get("tree") is None:
         for key in ("prune", "inherit"):
             if params.get(key):
-                raise InsightConfigError("%s: only used with tree" % key)
+                raise InsightConfigError("%s: only used with tree, and tree is not given or null (an unset "
+                                         "variable?); nothing was changed" % key)
         return
     if params.get("state", "present") != "present":
         raise InsightConfigError("tree: describes folders that must exist; use it with state=present, not state=%s"
@@ -120,7 +121,14 @@ def tree_settings(params: Mapping[str, Any], want_diff: bool = True) -> TreeSett
     check_tree_options(params)
     if params.get("tree") is None:
         raise InsightConfigError("tree: give the folders to declare")
-    nodes = parse_tree(params["tree"], bool(params.get("inherit")))
+    tree = params["tree"]
+    nodes = [] if isinstance(tree, str) and not tree.strip() else parse_tree(tree, bool(params.get("inherit")))
+    if not nodes and params.get("prune"):
+        # An empty description is what an unset variable or an empty lookup gives; pruning to it would delete every
+        # folder below the path, so it is never taken as meant.
+        raise InsightConfigError("tree: is empty (%r), and with prune: true that would delete every folder below "
+                                 "the path; nothing was changed. Give the folders to keep, or delete folders by "
+                                 "name with state: absent" % (tree,))
     path: Optional[RepoPath] = None
     folder_id: Optional[str] = None
     if params.get("path") is not None:
@@ -159,18 +167,20 @@ class TreeRun:
     # -- reading and planning -----------------------------------------------------------------------------------
 
     def top(self) -> Tuple[Item, RepoPath]:
-        path = self.settings.path
-        if path is not None:
+        if self.settings.path is not None:
+            path = self.repo.resolve(self.settings.path)
             app, chain, missing = self.repo.walk(path)
             if missing < len(path.names):
                 raise InsightError("path: there is no folder %s (or it is not visible to this user); the tree is "
-                                   "applied below an existing folder or app root" % path.text)
+                                   "applied below an existing folder or app root" % show(path.text, bare=True))
             return (chain[-1] if chain else app), path
         folder_id = str(self.settings.id)
         folder = self.repo.folder(folder_id)
         if folder is None:
             raise InsightError("id: there is no folder %s (or it is not visible to this user)" % folder_id)
-        return folder, parse_path(folder.get("path") or "", "id")
+        shown = parse_path(folder.get("path") or "", "id")
+        app_id = (folder.get("app") or {}).get("id")
+        return folder, RepoPath(str(app_id), shown.names, shown.app) if app_id else shown
 
     def caller(self) -> Item:
         if self._caller is None:
@@ -234,7 +244,7 @@ class TreeRun:
             existing = by_name.get(key)
             if existing is not None and not is_folder(existing):
                 raise InsightError("tree (%s): is a scenario on the server, not a folder; rename one of them. Nothing "
-                                   "was changed" % here.text)
+                                   "was changed" % show(here.text, bare=True))
             step = Step(here, node, existing)
             step.container = parent
             self.steps.append(step)
@@ -242,6 +252,7 @@ class TreeRun:
             self._level(existing, here, node.children, step)
         undeclared = [item for item in listing if name_key(item.get("name") or "") not in declared and is_folder(item)]
         if self.prune and container is not None:
+            refuse_look_alikes(path, [node.name for node in nodes if name_key(node.name) not in by_name], undeclared)
             for item in undeclared:
                 step = Step(path.child(item["name"]), None, item)
                 below = self.repo.descendants(item)
@@ -286,7 +297,7 @@ class TreeRun:
         total = sum(s.folders for s in self.deletes)
         limit = self.settings.max_deletions
         if limit and total > limit:
-            shown = ", ".join(s.path.text for s in self.deletes[:5]) + (", ..." if len(self.deletes) > 5 else "")
+            shown = ", ".join(show(s.path.text, bare=True) for s in self.deletes[:5]) + (", ..." if len(self.deletes) > 5 else "")
             raise InsightError("max_deletions: prune would delete %d folders (%s), more than max_deletions=%d; raise "
                                "it (0 lifts the limit) if that is meant. Nothing was changed" % (total, shown, limit))
         if not self.settings.force:
@@ -294,7 +305,7 @@ class TreeRun:
             if holding:
                 raise InsightError("prune: %s holds %d scenario(s) (counting everything below it) that deleting it "
                                    "would remove; set force: true to delete it anyway. Nothing was changed"
-                                   % (holding[0].path.text, holding[0].scenarios))
+                                   % (show(holding[0].path.text, bare=True), holding[0].scenarios))
         for step in self.deletes:
             step.planned = self.guard.plan(step.before or {})
 
@@ -322,7 +333,7 @@ class TreeRun:
     def _create(self, step: Step) -> None:
         container = step.container.item if step.container is not None else self.top_item
         if container is None:
-            raise InsightError("tree: the parent of %s was not created; nothing more was written" % step.path.text)
+            raise InsightError("tree: the parent of %s was not created; nothing more was written" % show(step.path.text, bare=True))
         created, ours = self.repo.create(container, step.path.names[-1], step.path)
         step.item = created
         if not ours:
@@ -393,7 +404,7 @@ class TreeRun:
 
     def _line(self, path: RepoPath, state: Mapping[str, Any]) -> str:
         indent = "  " * (path.depth - self.top_depth - 1)
-        return "%s%s  [%s, %s]\n" % (indent, path.names[-1], state.get("shareStatus"),
+        return "%s%s  [%s, %s]\n" % (indent, show(path.names[-1], bare=True), state.get("shareStatus"),
                                      self.owner_of(state))
 
     def run(self) -> Dict[str, Any]:
@@ -427,10 +438,29 @@ class TreeRun:
             "tree": self.tree_view(),
             "moved": [],
         }
+        if not self.nodes:
+            out["msg"] = "tree is empty: no folder is declared, so nothing was changed"
         if diff:
             out["diff"] = {"before": before_text, "after": self.text(after=True),
                            "before_header": top_path.text + " (tree)", "after_header": top_path.text + " (tree)"}
         return out
+
+
+def refuse_look_alikes(parent: RepoPath, creating: List[str], deleting: List[Item]) -> None:
+    """Prune must not delete one folder and create another whose name differs only by case, Unicode normalisation
+    or white space: on a server that compares names that way it is the same folder (and its scenarios with it), and
+    elsewhere it is almost always a typo or a copied name. Fails before any change, naming both."""
+    doomed: Dict[str, str] = {}
+    for item in deleting:
+        doomed.setdefault(look_alike_key(str(item.get("name") or "")), str(item.get("name") or ""))
+    for name in creating:
+        twin = doomed.get(look_alike_key(name))
+        if twin is not None:
+            raise InsightError("tree (%s): prune would delete %s and create %s, names that differ only by case, "
+                               "Unicode normalisation or white space (the server may even treat them as one); "
+                               "declare the existing name exactly, or rename or remove one of them first. Nothing "
+                               "was changed" % (show(parent.text, bare=True), show(parent.child(twin).text),
+                                                show(parent.child(name).text)))
 
 
 def readable_owners(users: Users) -> None:

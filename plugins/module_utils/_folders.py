@@ -12,7 +12,8 @@ from ._args import check_uuid
 from ._client import check_item
 from ._client_protocol import InsightClientLike
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
-from ._folder_paths import RepoPath
+from ._apps import pick_app
+from ._folder_paths import RepoPath, show
 from ._listing import settled_listing
 from ._pool import run_pool
 
@@ -70,15 +71,16 @@ class Repository:
         return self._apps
 
     def app(self, name: str, option: str = "path") -> Item:
-        """The app with exactly this name (apps by id are accepted too, for the info module's `app`)."""
-        for app in self.apps():
-            if app.get("name") == name:
-                return dict(app, objectType="APP")
-        for app in self.apps():
-            if app.get("id") == name.lower():
-                return dict(app, objectType="APP")
-        raise InsightConfigError("%s: there is no app named %r on the server (or it is not visible to this user)"
-                                 % (option, name))
+        """The one app named `name`, or whose id is `name` (a path's first segment may be the app's id); two apps
+        that match fail the option (see pick_app)."""
+        how = "its id (for a path, in place of the app's name: /<app id>/Folder)" if option != "app" else "its id"
+        return dict(pick_app(self.apps(), name, option, how), objectType="APP")
+
+    def resolve(self, path: RepoPath, option: str = "path") -> RepoPath:
+        """`path` with its app found: keyed by the app's id, shown with the app's name (as the server's paths are),
+        so a path given by app id reports, compares and reads exactly like the same path given by name."""
+        app = self.app(path.app, option)
+        return RepoPath(str(app["id"]), path.names, str(app.get("name")))
 
     def app_by_id(self, app_id: str) -> Optional[Item]:
         for app in self.apps():
@@ -195,8 +197,8 @@ class Repository:
             if child is None:
                 return app, chain, index
             if not is_folder(child):
-                where = RepoPath(path.app, path.names[:index + 1]).text
-                raise InsightError("%s: %s is a scenario, not a folder" % (option, where))
+                where = RepoPath(path.app, path.names[:index + 1], str(app.get("name"))).text
+                raise InsightError("%s: %s is a scenario, not a folder" % (option, show(where, bare=True)))
             chain.append(child)
             container = child
         return app, chain, len(path.names)
@@ -248,18 +250,22 @@ class Repository:
             twin = next((c for c in self.children(container) if str(c.get("name", "")).casefold() == name.casefold()), None)
             if twin is not None:
                 # This server compares sibling names without regard to case.
-                raise InsightError("path: %s: the server treats %r and the existing %r as the same name (it compares "
-                                   "names without regard to case); removed the duplicate %r it made instead"
-                                   % (path.text, name, twin.get("name"), duplicate.get("name")))
+                raise InsightError("path: %s: the server treats %s and the existing %s as the same name (it compares "
+                                   "names without regard to case); removed the duplicate %s it made instead"
+                                   % (show(path.text, bare=True), show(name), show(twin.get("name")),
+                                      show(duplicate.get("name"))))
             # The listings never show another user's PRIVATE folder, so this cannot be known before the create.
             raise InsightError("path: %s exists on the server but is not visible to this user (presumably another "
-                               "user's PRIVATE folder); the server created the folder %r instead, which this task "
-                               "then deleted again, so nothing is left changed" % (path.text, duplicate.get("name")))
+                               "user's PRIVATE folder); the server created the folder %s instead, which this task "
+                               "then deleted again, so nothing is left changed"
+                               % (show(path.text, bare=True), show(duplicate.get("name"))))
         if not is_folder(existing):
             raise InsightError("path: %s is a scenario, not a folder (it appeared while this task ran); removed the "
-                               "duplicate folder %r the server made instead" % (path.text, duplicate.get("name")))
-        self.warn("%s: another writer created this folder at the same time; removed the duplicate %r that the server "
-                  "made for this run and used the existing folder" % (path.text, duplicate.get("name")))
+                               "duplicate folder %s the server made instead"
+                               % (show(path.text, bare=True), show(duplicate.get("name"))))
+        self.warn("%s: another writer created this folder at the same time; removed the duplicate %s that the server "
+                  "made for this run and used the existing folder" % (show(path.text, bare=True),
+                                                                       show(duplicate.get("name"))))
         return existing
 
     def twin(self, container: Item, name: str, exclude: Optional[str]) -> Optional[Item]:
@@ -272,28 +278,28 @@ class Repository:
     def _clash_text(self, container: Item, asked: str, exclude: Optional[str]) -> str:
         twin = self.twin(container, asked, exclude)
         if twin is not None and twin.get("name") != asked:
-            return ("the server treats %r and the existing %r as the same name (it compares names without regard to "
-                    "case)" % (asked, twin.get("name")))
-        return "an item named %r appeared meanwhile" % asked
+            return ("the server treats %s and the existing %s as the same name (it compares names without regard to "
+                    "case)" % (show(asked), show(twin.get("name"))))
+        return "an item named %s appeared meanwhile" % show(asked)
 
     def undo_rename(self, where: str, renamed: Item, before: Item, asked: str) -> NoReturn:
         """The server suffixed a rename because a sibling holds the name: rename the folder back and fail, naming
         both names."""
         why = self._clash_text(self.container_of(renamed), asked, renamed.get("id"))
-        head = "name: %s: %s, so the server renamed the folder to %r instead" % (where, why, renamed.get("name"))
+        head = "name: %s: %s, so the server renamed the folder to %s instead" % (where, why, show(renamed.get("name")))
         try:
             self.update(renamed["id"], {"name": before["name"]}, False, False)
         except InsightError as exc:
-            raise InsightError("%s; renaming it back to %r failed: %s" % (head, before["name"], exc.to_line())) from None
-        raise InsightError("%s; renamed it back to %r, so nothing is left changed" % (head, before["name"]))
+            raise InsightError("%s; renaming it back to %s failed: %s" % (head, show(before["name"]), exc.to_line())) from None
+        raise InsightError("%s; renamed it back to %s, so nothing is left changed" % (head, show(before["name"])))
 
     def undo_move(self, where: str, moved: Item, before: Item, dest: Item, dest_path: str) -> NoReturn:
         """The server suffixed a move because the destination holds the name: move the folder back (under its own
         name) and fail, naming both names."""
         name = str(before.get("name"))
         why = self._clash_text(dest, name, moved.get("id"))
-        head = "dest: %s: in %s, %s, so the server moved the folder there as %r instead" % (
-            where, dest_path, why, moved.get("name"))
+        head = "dest: %s: in %s, %s, so the server moved the folder there as %s instead" % (
+            where, dest_path, why, show(moved.get("name")))
         try:
             back = self.move(moved, self.container_of(before))
             if back.get("name") != name:

@@ -44,6 +44,10 @@ options:
         space (the server's rules). So that every folder stays reachable by a path, a name must also not contain
         C(/), be V(.) or V(..), or end with a backslash (which would read as an escaped C(/)). These rules are checked
         before any call to the server, for O(path), O(name) and O(dest) alike.
+      - The first segment may be the app's UUID instead of its name (V(/<app uuid>/Reports)), to name one of two
+        apps that share a name. A path whose app name (or id) matches more than one app fails before any folder is
+        read, naming the app ids. Results and messages show the app's name, as the server's paths do.
+      - An empty or blank path, or an empty list, fails; it never selects anything by default.
       - Mutually exclusive with O(id).
       - With O(tree), the one parent folder the tree lies in, or V(/AppName) for the app root.
     type: raw
@@ -126,10 +130,20 @@ options:
         V(FULLACCESS)), optional C(owner) (a username or a user UUID) and optional C(children) (a list of nodes).
         A node's settings apply to that folder only (see O(inherit)); settings a node leaves out are not compared.
       - The compact form, a mapping of each name to its children (a mapping of the same form, or null), describes
-        trees without settings; both forms can be mixed. A folder literally named C(name) needs the full form.
+        trees without settings; both forms can be mixed. A mapping with a C(name) key is always the full form, so a
+        folder literally named C(name) (or C(children), C(owner), C(share_status)) needs the full form
+        (C({name: name})).
+      - A name must be a string. A null name (an unset variable), a number (quote years: V("2025"); YAML reads
+        C(0700) as 448) or a boolean (YAML reads C(No), C(yes), C(off) as booleans) fails naming the node's position,
+        as does a compact key that arrives as C(true) or C(false). A compact node's value must be null, a list or a
+        mapping.
       - Names compare exactly, case included, as the server compares sibling names. Two siblings with the same name,
         an empty or invalid name, an unknown owner, or a node that is a scenario on the server fail the task before
         any change.
+      - An empty tree (V([]), V({}), an empty string) changes nothing and says so in C(msg); with O(prune=true) it
+        fails, since it would delete every folder below the parent.
+      - Diffs, plans and messages show a name with anything but plain text escaped (V('Team\u00a0A')), so names
+        that look alike can be told apart.
       - Everything is read first (one listing per existing folder) and planned; check mode returns exactly that
         plan, and diff mode shows the tree before and after as indented text. A converged tree makes no write.
       - Mutually exclusive with O(name), O(share_status), O(owner), O(cascade), O(dest) and O(dest_id); O(state)
@@ -142,6 +156,9 @@ options:
         that hold no scenario (at any depth) and that nobody else can write into (owned by this user and
         V(PRIVATE) or V(READONLY), with every folder below them) are deleted; anything else fails the task before
         any change. Each folder is read again right before its DELETE, as with O(state=absent).
+      - A plan that would delete a folder and create a sibling whose name differs from it only by case, Unicode
+        normalisation or white space (V(Reports) and V(reports), NFC and NFD, a trailing no-break space) fails before
+        any change, naming both: some servers treat such names as one.
     type: bool
     default: false
   max_deletions:

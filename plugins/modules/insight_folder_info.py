@@ -29,15 +29,20 @@ options:
       - V(/AppName) alone means the app's root, like O(app).
       - The path rules of M(xpress.insight.insight_folder) apply, checked before any call to the server; in
         particular C(/) always separates names, and an empty name (C(//) or a trailing C(/)) is refused.
+      - The first segment may be the app's UUID instead of its name (V(/<app uuid>/Reports)). An app name that two
+        apps share fails, naming their ids, before any folder is read.
+      - An empty or blank path fails; it never selects anything by default.
       - Mutually exclusive with O(id) and O(app).
     type: str
   id:
     description:
-      - The UUID of a folder.
+      - The UUID of a folder. An empty value fails (it is not a UUID).
     type: str
   app:
     description:
-      - The name or UUID of an app, to read the folders at its root. The task fails if no such app exists.
+      - The name or UUID of an app, to read the folders at its root. The task fails if no such app exists, if two
+        apps match (two apps with this name, or a UUID that is also another app's name: give the UUID of the one
+        meant), or if O(app) is empty or blank.
     type: str
   recurse:
     description:

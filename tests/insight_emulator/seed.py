@@ -82,6 +82,7 @@ class Loader:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.now = store.clock.now()
+        self._earlier: Dict[str, bool] = {}  # app id: an app seeded before it has its name
 
     def owner(self, username: Optional[str], where: str) -> User:
         if username is None:
@@ -117,7 +118,11 @@ class Loader:
         if share not in SHARE_STATUSES:
             raise SeedError("%s: share_status must be one of %s" % (path, ", ".join(SHARE_STATUSES)))
         owner = self.owner(entry.get("owner"), path)
-        node_id = str(entry.get("id") or make_id(kind.lower(), path)).lower()
+        # Twin apps (two apps with one name) have the same paths: the later twin's ids are made from its app id too.
+        key = app.id + path if self._twin(app) else path
+        node_id = str(entry.get("id") or make_id(kind.lower(), key)).lower()
+        if node_id in self.store.nodes:
+            raise SeedError("%s: the id %s is taken already" % (path, node_id))
         node = Node(node_id, kind, name, app.id, parent.id if parent else None, owner.id, share, self.now)
         self.store.add_node(node)
         if kind == "FOLDER":
@@ -127,10 +132,17 @@ class Loader:
                 self.node(child, "SCENARIO", app, node, path)
         return node
 
+    def _twin(self, app: App) -> bool:
+        """Whether an app seeded before this one has its name."""
+        return self._earlier.get(app.id, False)
+
     def apps(self, entries: List[Dict[str, Any]]) -> None:
         for entry in entries:
             name = _name(entry.get("name"), "app")
             app = App(str(entry.get("id") or make_id("app", name)).lower(), name)
+            if app.id in self.store.apps:
+                raise SeedError("app %s: the id %s is taken already (give twin apps their own ids)" % (name, app.id))
+            self._earlier[app.id] = any(a.name == name for a in self.store.apps.values())
             self.store.add_app(app)
             for child in entry.get("folders") or []:
                 self.node(child, "FOLDER", app, None, "/" + name)

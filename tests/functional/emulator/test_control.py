@@ -113,6 +113,23 @@ def test_seed_document_and_folder_generator(api, insight):
     assert api("alice").lookup("/Tree/Folder 1-2/Folder 2-3/Folder 3-1/Scenario 1")["objectType"] == "SCENARIO"
 
 
+def test_twin_apps_can_be_seeded_with_their_own_ids(insight):
+    # Two apps may share a name on a real server: each twin keeps its own folders (ids made from its app id).
+    one, two = "0a000000-0000-4000-8000-00000000000a", "0a000000-0000-4000-8000-00000000000b"
+    insight.reset({"apps": [{"id": one, "name": "Twin", "folders": [{"name": "Old"}]},
+                            {"id": two, "name": "Twin", "folders": [{"name": "Old"}, {"name": "Spare"}]}]})
+    state = insight.state()
+    by_app = sorted((f["app"]["id"], f["path"]) for f in state["folders"])
+    assert by_app == [(one, "/Twin/Old"), (two, "/Twin/Old"), (two, "/Twin/Spare")]
+    assert len({f["id"] for f in state["folders"]}) == 3
+    try:
+        insight.reset({"apps": [{"id": one, "name": "Twin"}, {"id": one, "name": "Twin"}]})
+    except RuntimeError as error:
+        assert ": 400 " in str(error) and "taken already" in str(error)
+    else:
+        raise AssertionError("accepted two apps with one id")
+
+
 def test_bad_control_calls_are_400(insight):
     for call in (lambda: insight.reset({"apps": [{"name": "A"}], "jobs": [{"scenario": "/A/none"}]}),
                  lambda: insight.config(colour=1), lambda: insight.config(page_size_cap=0),

@@ -7,7 +7,8 @@ import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError
 from ansible_collections.xpress.insight.plugins.module_utils._folder_paths import (
-    RepoPath, check_name, diff_view, item_view, name_problem, parents_first, parse_path, parse_paths, show)
+    RepoPath, check_name, diff_view, item_view, look_alike_key, name_problem, parents_first, parse_path, parse_paths,
+    show)
 
 
 @pytest.mark.parametrize("name", ["Reports", "A, b", "2023", "x" * 255, "inner  space", "ünïcode", "...", ".hidden",
@@ -63,6 +64,8 @@ def test_list_keeps_order_and_drops_repeats():
     ("/App", "names the app"),
     ("/App/ A", "white space"),
     (3, "is not a string"),
+    ("", "is empty (an unset variable?)"),
+    ("   ", "is empty (an unset variable?)"),
 ])
 def test_bad_paths(value, message):
     with pytest.raises(InsightConfigError) as info:
@@ -104,6 +107,38 @@ def test_show_keeps_backslashes_as_typed():
     assert show("a\\") == "'a\\'"
     assert show("tab\there") == "'tab\\there'"
     assert show("it's") == '"it\'s"'
+
+
+def test_show_tells_look_alikes_apart():
+    nfd, nfc = "Re\u0301ports", "R\u00e9ports"
+    assert show(nfc) == "'R\u00e9ports'"  # plain: as typed
+    assert show(nfd) == "'Re\\u0301ports'"
+    assert show("Team\u00a0A") == "'Team\\u00a0A'" != show("Team A")
+    assert show("x\u200by") == "'x\\u200by'"
+    assert show("\ufb01le") == "'\\ufb01le'"
+    assert show("a\\b\u00a0") == "'a\\\\b\\u00a0'"  # once something is escaped, a backslash is too
+    assert show("Reports", bare=True) == "Reports"
+    assert show("Team\u00a0A", bare=True) == "'Team\\u00a0A'"
+
+
+@pytest.mark.parametrize("one, other", [("Reports", "reports"), ("Re\u0301ports", "R\u00e9ports"),
+                                        ("Team A", "Team\u00a0A"), ("Team A", " Team  A\u2009"),
+                                        ("\ufb01le", "file"), ("ab", "a\u200bb")])
+def test_look_alike_keys(one, other):
+    assert one != other and look_alike_key(one) == look_alike_key(other)
+
+
+def test_look_alike_keys_keep_real_differences():
+    assert look_alike_key("Reports") != look_alike_key("Report")
+    assert look_alike_key("Team A") != look_alike_key("TeamA")
+
+
+def test_paths_given_by_app_id_compare_by_id_and_show_the_name():
+    by_id = RepoPath("0a1b", ["A"], "Logistics")
+    assert by_id.text == "/Logistics/A" and by_id.child("B").text == "/Logistics/A/B"
+    assert by_id.parent().text == "/Logistics" and by_id.prefix(1) == by_id
+    assert by_id.child("B").is_within(by_id) and not by_id.is_within(RepoPath("Logistics", ["A"]))
+    assert by_id != RepoPath("ffff", ["A"], "Logistics")  # twin apps never mix
 
 
 def test_is_within_compares_names():

@@ -54,13 +54,27 @@ def test_names_compare_exactly():
     ([{"name": "A"}, {"A": None}], "tree (top level): the name 'A' is given twice among siblings"),
     ([{"name": "A", "children": {"B": None, "C": None, "D": {"x": None, "y": None}}}, {"name": "B"}], None),
     ([{"name": "A", "children": ["B", "B"]}], "tree (under A): the name 'B' is given twice"),
-    ([{"name": ""}], "tree (top level): the name '' is empty"),
-    ([{"name": "A", "children": [{"name": " B"}]}], "tree (under A): the name ' B' starts or ends with white space"),
+    ([{"name": ""}], "tree (top level, node 1): the name '' is empty"),
+    ([{"name": "A", "children": [{"name": " B"}]}], "tree (under A, node 1): the name ' B' starts or ends with white space"),
     ([{"name": "A", "share_status": "PUBLIC"}], "tree (A): share_status 'PUBLIC' is not one of"),
     ([{"name": "A", "owner": ""}], "tree (A): owner must be a username or a user id"),
     ([{"name": "A", "colour": "red"}], "tree (A): unknown key 'colour'"),
     ([{"name": "A", "children": 3}], "tree (under A): children must be a list"),
-    ([42], "tree (top level): 42 is not a node"),
+    ([42], "tree (top level, node 1): name is the number 42: quote it"),
+    # A templated name that came out null is the full form still, never folders named "name" and "children".
+    ([{"name": "A"}, {"name": None, "children": [{"name": "X"}]}],
+     "tree (top level, node 2): name is null (an unset variable?)"),
+    ([{"name": "A", "children": [{"name": 2025}]}], "tree (under A, node 1): name is the number 2025: quote it"),
+    ([{"name": 448}], "0700 reads as 448"),
+    ([{2025: None}], "tree (top level, node 1): name is the number 2025: quote it"),
+    ([{False: None}], "tree (top level, node 1): name is the boolean false: YAML reads No"),
+    ({True: None}, "tree (top level, node 1): name is the boolean true"),
+    ([{"B": None, "false": None}], "tree (top level, node 1): the compact key 'false' is what YAML makes of"),
+    ([None], "tree (top level, node 1): name is null"),
+    ([{"name": ["a"]}], "tree (top level, node 1): name must be a string, not a list"),
+    ([{"children": [{"name": "X"}]}], "tree (top level, node 1): has children but no name"),
+    ([{"A": "PRIVATE"}], "tree (A): in the compact form {name: children} the value must be null, a list or"),
+    ([{"A": 3}], "tree (A): in the compact form"),
     ("Reports", "tree (top level): children must be a list"),
 ])
 def test_bad_trees_are_refused_in_one_line(value, fragment):
@@ -70,3 +84,10 @@ def test_bad_trees_are_refused_in_one_line(value, fragment):
     with pytest.raises(InsightConfigError) as info:
         parse_tree(value)
     assert fragment in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_a_folder_named_name_takes_the_full_form():
+    assert [n.name for n in parse_tree([{"name": "name"}, {"name": "children", "children": {"x": None}}])] == [
+        "name", "children"]
+    assert [n.name for n in parse_tree([{"name": "false"}, {"2025": None}])] == ["false", "2025"]
