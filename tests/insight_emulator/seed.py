@@ -131,6 +131,9 @@ class Loader:
         for entry in entries:
             name = _name(entry.get("name"), "app")
             app = App(str(entry.get("id") or make_id("app", name)).lower(), name)
+            if app.id in self.store.apps:
+                # Two apps may share a name (twin apps), but their ids must differ: give one of them an `id`.
+                raise SeedError("app %s: the id %s is already used; give twin apps their own id" % (name, app.id))
             self.store.add_app(app)
             for child in entry.get("folders") or []:
                 self.node(child, "FOLDER", app, None, "/" + name)
@@ -139,7 +142,12 @@ class Loader:
 
     def job(self, entry: Dict[str, Any], key: str) -> Job:
         path = entry.get("scenario")
-        scenario = self.store.lookup_path(str(path)) if path else None
+        if entry.get("scenario_id") is not None:
+            # By id: a path cannot tell apart two apps of the same name.
+            path = str(entry["scenario_id"]).lower()
+            scenario = self.store.nodes.get(path)
+        else:
+            scenario = self.store.lookup_path(str(path)) if path else None
         if not isinstance(scenario, Node) or scenario.kind != "SCENARIO":
             raise SeedError("job %s: no scenario at %r" % (key, path))
         status = entry.get("status", "QUEUED")
