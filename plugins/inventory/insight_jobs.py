@@ -63,8 +63,10 @@ options:
         treat specially, so C(--limit) and C(ansible-inventory --host) cannot name them; set O(safe_hostnames=true),
         or build names with a filter such as C(regex_replace('[^A-Za-z0-9_.-]+', '_')).
       - When no entry gives a name the job's UUID is used.
-      - Two jobs that get the same name become one host (the later job's variables win), with a warning, or fail
-        the source when O(strict=true). Keep V(id) in names that are not unique.
+      - A host is always one job. When two or more jobs get the same name, none of them keeps it; each becomes
+        C(<name>_<job id>), whatever order the server lists them in (a cached inventory gives the same names), and
+        the source prints one warning saying how many jobs got such a name. With O(strict=true) such a collision
+        fails the source instead. Keep V(id) in names that may not be unique to choose the names yourself.
     type: list
     elements: str
     default: [id]

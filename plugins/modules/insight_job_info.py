@@ -27,6 +27,7 @@ options:
   id:
     description:
       - The UUID of one job. The module fails if that job does not exist.
+      - An empty value fails; it is never read as "no id", which would list every job.
       - Cannot be combined with the job filter options.
     type: str
   include_finished:

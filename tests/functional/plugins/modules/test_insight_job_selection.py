@@ -95,6 +95,7 @@ def test_an_empty_id_list_makes_no_call_at_all(insight, run_playbook):
     assert out["changed"] is False and out["cancelled"] == [] and out["skipped_jobs"] == {} and out["missing"] == []
     # No listing, no read, no DELETE: not even a token was needed.
     assert by_route(insight, LIST) == 0 and by_route(insight, GET_ONE) == 0 and by_route(insight, DELETE) == 0
+    assert insight.counters()["total"] == 0
     assert statuses(insight) == before
 
 
