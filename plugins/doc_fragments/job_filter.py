@@ -22,6 +22,7 @@ options:
     description:
       - Only jobs of one of these apps, each given by name or by UUID.
       - An app that does not exist on the server is an error, not an empty selection.
+      - A name that more than one app has is an error naming their ids; give such an app by its id.
     type: list
     elements: str
     aliases: [apps]
@@ -56,6 +57,9 @@ options:
       - Only jobs created after this moment, as an age or an ISO 8601 timestamp like O(created_before).
     type: str
 notes:
+  - An option given an empty value (V(""), V([]), or a list holding an empty item), as an unset variable gives,
+    fails before any call with one line naming the option; it is never read as "no filter", which would select
+    every job. Leave the option out not to filter by it.
   - The job list is read in pages. When jobs leave it while it is read (other jobs finish between two pages), later
     jobs move onto pages already read; a pass is used only when every page reported the same total and the pass read
     that many jobs, otherwise it is read again (three passes at most, then it fails rather than use a partial list).

@@ -63,8 +63,10 @@ options:
         treat specially, so C(--limit) and C(ansible-inventory --host) cannot name them; set O(safe_hostnames=true),
         or build names with a filter such as C(regex_replace('[^A-Za-z0-9_.-]+', '_')).
       - When no entry gives a name the job's UUID is used.
-      - Two jobs that get the same name become one host (the later job's variables win), with a warning, or fail
-        the source when O(strict=true). Keep V(id) in names that are not unique.
+      - A host is always one job. When two or more jobs get the same name, none of them keeps it; each becomes
+        C(<name>_<job id>), whatever order the server lists them in (a cached inventory gives the same names), and
+        the source prints one warning saying how many jobs got such a name. With O(strict=true) such a collision
+        fails the source instead. Keep V(id) in names that may not be unique to choose the names yourself.
     type: list
     elements: str
     default: [id]
@@ -148,7 +150,7 @@ cache_timeout: 300
 #         id: "{{ insight_id }}"
 """
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
@@ -156,9 +158,10 @@ from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
-    FINISHED, JOB_FILTER_OPTIONS, STATUSES, JobFilter, list_jobs, normalize_job)
+    FINISHED, JOB_FILTER_OPTIONS, STATUSES, JobFilter, check_blank_filters, list_jobs, normalize_job)
 from ansible_collections.xpress.insight.plugins.plugin_utils._client import insight_errors, plugin_client
-from ansible_collections.xpress.insight.plugins.plugin_utils._inventory import HostNamer, check_prefix, is_template, safe_host_name
+from ansible_collections.xpress.insight.plugins.plugin_utils._inventory import (
+    HostNamer, check_prefix, is_template, safe_host_name, unique_host_name)
 
 ALL_JOBS_GROUP = "insight_jobs"
 STATUS_GROUP = "insight_status_%s"
@@ -199,6 +202,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         elif not isinstance(raw_jobs, list):
             raise AnsibleParserError("the cached job list for %s is not a list; refresh it with --flush-cache" % path)
         if from_cache:
+            with insight_errors(AnsibleParserError):
+                job_filter.resolve_from_jobs(normalize_job(job) for job in raw_jobs if isinstance(job, Mapping))
             self.display.vvv("insight_jobs: %d jobs from the cache (key %s)" % (len(raw_jobs), cache_key))
         self._populate(raw_jobs, job_filter, prefix, from_cache)
 
@@ -206,6 +211,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _job_filter(self) -> JobFilter:
         options = {name: self.get_option(name) for name in JOB_FILTER_OPTIONS}
+        # Before the default statuses fill in an empty status: a blank option never widens the selection.
+        check_blank_filters(options)
         include_finished = self.get_option("include_finished")
         finished_asked = sorted(set(s.upper() for s in options["status"] or []) & FINISHED)
         if finished_asked and not include_finished:
@@ -247,10 +254,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         set_connection = "ansible_connection" not in compose
         namer = HostNamer(self.get_option("hostnames") or ["id"], self._render_name)
         safe = bool(self.get_option("safe_hostnames"))
-        seen_names = set()
-        duplicates = 0
         # One string per variable name, shared by every host, instead of one per host and field.
         var_names: Dict[str, str] = {}
+        named: List[Tuple[str, Mapping[str, Any], Dict[str, Any]]] = []
+        uses: Dict[str, int] = {}
 
         for raw in raw_jobs:
             # A fresh list is already normalised and never changed here; a cached one is normalised again (a copy, so
@@ -278,11 +285,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if strict:
                     raise AnsibleParserError("a job without an id and no host name from hostnames: %r" % (job,))
                 continue
-            if name in seen_names:
-                duplicates += 1
-                if strict:
-                    raise AnsibleParserError("hostnames: two jobs are both named %r; add id to the names" % name)
-            seen_names.add(name)
+            uses[name] = uses.get(name, 0) + 1
+            named.append((name, job, host_vars))
+
+        colliding = {name for name, count in uses.items() if count > 1}
+        if colliding and strict:
+            raise AnsibleParserError("hostnames: %d jobs share a host name with another job (for example %r); add id "
+                                     "to the names" % (sum(uses[n] for n in colliding), sorted(colliding)[0]))
+        taken = set(uses)
+        for name, job, host_vars in named:
+            if name in colliding:
+                # Every job of a shared name gets its id appended, none keeps the bare name: a host is never one
+                # job's groups with another job's variables, and the names do not depend on the listing's order.
+                name = unique_host_name(name, str(job.get("id")), taken)
             name = inventory.add_host(name, group=ALL_JOBS_GROUP) or name
             job_status = job.get("status")
             if job_status in status_groups:
@@ -299,9 +314,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if constructed:
                 self._construct(name, host, host_vars, compose, groups, keyed_groups, strict)
 
-        if duplicates:
-            self.display.warning("insight_jobs: %d jobs got a host name that an earlier job already had, so they share a "
-                                 "host; add id to hostnames to keep them apart" % duplicates)
+        if colliding:
+            self.display.warning("insight_jobs: %d jobs got a host name that another job also got (%d names), so each "
+                                 "of them is named <name>_<job id>; add id to hostnames to choose the names yourself"
+                                 % (sum(uses[n] for n in colliding), len(colliding)))
 
     def _construct(self, name: str, host: Any, host_vars: Dict[str, Any], compose: Dict[str, Any],
                    groups: Dict[str, Any], keyed_groups: List[Any], strict: bool) -> None:

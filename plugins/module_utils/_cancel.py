@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 from ._args import check_uuid
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._job_wait import JobWaiter, WaitTimeout
-from ._jobs import FINISHED, NOT_CANCELLABLE, JobFilter, get_job, list_jobs, normalize_job
+from ._jobs import FINISHED, NOT_CANCELLABLE, JobFilter, check_blank_filters, get_job, list_jobs, normalize_job
 from ._pool import MAX_PARALLEL, check_parallel, run_pool
 
 # What each record of the result's `jobs` holds: `compact` (id and status, cheap to return for thousands of jobs) or
@@ -31,6 +31,8 @@ def unique_ids(values: Iterable[Any], name: str = "id") -> List[str]:
     """Checked, lower-cased UUIDs in the order given, each once."""
     out: List[str] = []
     for value in values:
+        if value is None or not str(value).strip():
+            raise InsightConfigError("%s: holds an empty value; give job UUIDs, or an empty list to select no job" % name)
         job_id = check_uuid(value, name)
         if job_id is not None and job_id not in out:
             out.append(job_id)
@@ -145,6 +147,10 @@ class CancelRun:
         try:
             answer, _status, repeated = self.client.call("DELETE", "/api/jobs/{}", job_id)
         except InsightHTTPError as exc:
+            if exc.status in (404, 409) and getattr(exc, "attempts", 1) > 1:
+                # The DELETE went out more than once: an earlier attempt may have been accepted and its answer lost,
+                # and the repeat then finds a job already cancelling (404 or 409 on some servers). Ask the job.
+                return self._after_repeat(job_id, exc)
             if exc.status == 404:
                 # Seen a moment ago, gone now: it finished and left the server's history meanwhile (or a server
                 # that answers 404 for a job that can no longer be cancelled).
@@ -168,6 +174,30 @@ class CancelRun:
                 self.states.pop(job_id, None)
                 return job_id, "skipped", str(state["status"])
         return job_id, "cancelled", ""
+
+    def _after_repeat(self, job_id: str, refusal: InsightHTTPError) -> Tuple[str, str, str]:
+        """What a repeated DELETE answered 404 or 409 did, as the job read by its id tells it."""
+        try:
+            _job_id, state = self._read(job_id)
+        except InsightError:
+            return job_id, "failed", error_text(refusal)
+        if state is None:
+            return job_id, "missing", ""
+        status = state.get("status")
+        if status in ("CANCELLING", "CANCELLED"):
+            # The lost first answer accepted the cancellation (or another run's did at the same moment: the two
+            # cannot be told apart, and either way the job is now being cancelled as asked).
+            self.asked[job_id] = self.clock()
+            self.states[job_id] = self._record(state)
+            return job_id, "cancelled", ""
+        if status in NOT_CANCELLABLE:
+            self.states[job_id] = self._record(state)
+            if status in FINISHED:
+                self.before.pop(job_id, None)
+                self.states.pop(job_id, None)
+            return job_id, "skipped", str(status)
+        # Still QUEUED or running after the server refused: nothing says the cancellation was accepted.
+        return job_id, "failed", "%s (the job is still %s)" % (error_text(refusal), status)
 
     def _ended_meanwhile(self, job_id: str, conflict: InsightHTTPError) -> Tuple[str, str, str]:
         try:
@@ -263,12 +293,15 @@ def cancel_settings(params: Mapping[str, Any]) -> CancelSettings:
         raise InsightConfigError("max_jobs: must be 0 (no cap) or more, got %d" % params["max_jobs"])
     if params["wait_timeout"] <= 0:
         raise InsightConfigError("wait_timeout: must be more than 0 seconds, got %g" % params["wait_timeout"])
+    # Before the defaults below fill anything in: `status: []` must not become the default QUEUED selection.
+    check_blank_filters(params)
     finished = sorted(set(params["status"] or []) & FINISHED)
     if finished:
         raise InsightConfigError("status: %s jobs are finished and cannot be cancelled" % ", ".join(finished))
     ids: Optional[List[str]] = None
     job_filter: Optional[JobFilter] = None
-    if params["id"]:
+    if params["id"] is not None:
+        # `id: []` (a search that found nothing) names no job: it selects nothing, never the filter's default.
         ids = unique_ids(params["id"])
     else:
         job_filter = JobFilter.from_options(dict(params, status=params["status"] or DEFAULT_STATUS))
@@ -281,6 +314,10 @@ def run_cancel(client: Any, settings: CancelSettings, check_mode: bool) -> Dict[
     """Select, cancel and (with wait) wait; the result has `diff`. Some jobs refused: CancelRefused; the wait timed
     out: WaitTimeout; both carry the result so far in `result()`."""
     run = CancelRun(client, parallel=settings.parallel, check_mode=check_mode, job_fields=settings.job_fields)
+    if settings.ids == []:
+        result = run.result()
+        result["msg"] = "id: is an empty list, so no job was selected; nothing was cancelled"
+        return result
     if settings.ids is not None:
         run.select_ids(settings.ids)
         if run.missing and settings.on_missing == "fail":

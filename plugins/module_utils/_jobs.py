@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ._args import check_id
 from ._errors import InsightConfigError, InsightHTTPError
@@ -126,7 +126,9 @@ class JobFilter:
 
     @classmethod
     def from_options(cls, params: Mapping[str, Any], now: Optional[datetime.datetime] = None) -> "JobFilter":
-        """Build from the options of `job_filter_argument_spec` (module params or plugin options by the same names)."""
+        """Build from the options of `job_filter_argument_spec` (module params or plugin options by the same names);
+        a blank option fails (check_blank_filters): it never falls back to selecting everything."""
+        check_blank_filters(params)
         return cls(status=params.get("status"), app=params.get("app"), owner=params.get("owner"),
                    execution_mode=params.get("execution_mode"), scenario_id=params.get("scenario_id"),
                    created_before=parse_moment(params.get("created_before"), "created_before", now),
@@ -137,6 +139,22 @@ class JobFilter:
         if self.app and not self.resolved:
             self.app = resolve_apps(client, self.app)
         self.resolved = True
+        return self
+
+    def resolve_from_jobs(self, jobs: Iterable[Mapping[str, Any]]) -> "JobFilter":
+        """`resolve` without a server, from the app references of jobs already read (an inventory's cache): an app
+        name that two of those apps share fails as it does against the server."""
+        if self.app and not self.resolved:
+            names: Dict[str, Set[str]] = {}
+            for job in jobs:
+                ref = job.get("app")
+                if isinstance(ref, Mapping) and ref.get("id") is not None:
+                    names.setdefault(str(ref.get("name")), set()).add(str(ref["id"]))
+            for item in self.app:
+                ids = names.get(item, set())
+                if len(ids) > 1:
+                    raise InsightConfigError("app: %d apps are named %r (ids %s); give the app by its id"
+                                             % (len(ids), item, ", ".join(sorted(ids))))
         return self
 
     def server_side(self) -> "JobFilter":
@@ -193,6 +211,45 @@ def job_filter_argument_spec() -> Dict[str, Dict[str, Any]]:
 
 
 JOB_FILTER_OPTIONS = tuple(job_filter_argument_spec())
+
+# What leaving each filter option out means, for the line that refuses a blank value of it.
+_LEFT_OUT = {
+    "status": "select by the default statuses",
+    "app": "not filter by app",
+    "owner": "not filter by owner",
+    "scenario_id": "not filter by scenario",
+    "execution_mode": "not filter by execution mode",
+    "created_before": "not filter by creation time",
+    "created_after": "not filter by creation time",
+}
+
+
+def _blank(value: Any) -> bool:
+    return value is not None and not isinstance(value, bool) and not str(value).strip()
+
+
+def check_blank_filters(params: Mapping[str, Any], options: Sequence[str] = JOB_FILTER_OPTIONS) -> None:
+    """Fail naming the first filter option given an empty value (`""`, `[]`, or a list holding a blank item).
+
+    A variable that is unset or a search that found nothing (`"{{ stuck.jobs | map(attribute='id') | list }}"`)
+    gives such values; read as "no filter" they would widen the selection to every job, which is the one thing a
+    cancel must never do. None is the option left out."""
+    for name in options:
+        value = params.get(name)
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple, set)):
+            if not value:
+                problem = "is an empty list"
+            elif any(item is None or _blank(item) for item in value):
+                problem = "holds an empty value"
+            else:
+                continue
+        elif _blank(value):
+            problem = "is empty"
+        else:
+            continue
+        raise InsightConfigError("%s: %s; leave the option out to %s" % (name, problem, _LEFT_OUT.get(name, "not filter by it")))
 
 
 def _as_list(value: Any) -> Optional[List[str]]:
@@ -274,8 +331,13 @@ def resolve_apps(client: Any, wanted: Optional[Sequence[str]], option: str = "ap
     apps = list(client.paged("/api/apps"))
     ids: List[str] = []
     for item in wanted:
-        found = [a for a in apps if item in (a.get("id"), a.get("name"))]
+        by_id = [a for a in apps if str(a.get("id", "")).lower() == item.strip().lower()]
+        found = by_id or [a for a in apps if a.get("name") == item]
         if not found:
             raise InsightConfigError("%s: no app named or with id %r on the server" % (option, item))
-        ids.extend(a["id"] for a in found)
+        if len(found) > 1:
+            # Two apps with one name: taking both (or the first) would act on jobs of an app the user did not mean.
+            raise InsightConfigError("%s: %d apps are named %r (ids %s); give the app by its id" % (
+                option, len(found), item, ", ".join(sorted(str(a.get("id")) for a in found))))
+        ids.append(str(found[0]["id"]))
     return ids

@@ -33,6 +33,8 @@ options:
       - The UUID of one job, or a list of job UUIDs, to cancel.
       - Cannot be combined with the filter options.
       - Ids that do not exist (or are not visible to the user) are handled as O(on_missing) says.
+      - An empty list selects no job; the task then sends no request and reports no change, with RV(msg) saying
+        that nothing was selected (it never falls back to the filter). An empty id in the list is an error.
     type: list
     elements: str
   job_fields:
@@ -99,6 +101,10 @@ notes:
   - In check mode only reads are sent; RV(cancelled) lists the jobs the task would I(ask) the server to cancel. The
     server can still refuse some of them at run time (a locked job, for example, is refused only then, and nothing
     tells beforehand), so check mode cannot promise that each of them will be cancelled; RV(msg) says so.
+  - When the answer to a cancellation is lost and the client sends the C(DELETE) again, a server can answer the
+    repeat with V(404) or V(409) because the first one was carried out. The job is then read by its id and
+    reported as the server shows it; V(CANCELLING) or V(CANCELLED) is in RV(cancelled), and O(wait=true) waits for
+    it.
   - In diff mode the diff shows the status of every job the task cancelled (or would cancel), before and after.
 seealso:
   - module: xpress.insight.insight_job_info
@@ -140,6 +146,16 @@ EXAMPLES = r"""
       - 0f7acba9-713d-2c50-f085-34565a4d6e61
       - 5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10
     on_missing: fail
+
+- name: Find the jobs queued for more than 6 hours
+  xpress.insight.insight_job_info:
+    status: [QUEUED]
+    created_before: 6h
+  register: stuck
+
+- name: Cancel exactly those; when none was found the list is empty and nothing is cancelled
+  xpress.insight.insight_job_cancel:
+    id: "{{ stuck.jobs | map(attribute='id') | list }}"
 
 - name: Preview which jobs the clean-up would ask to cancel (check mode sends no write)
   xpress.insight.insight_job_cancel:
@@ -213,7 +229,8 @@ msg:
   description:
     - In check mode, says that RV(cancelled) lists the jobs that would be asked to cancel, not a promise that each
       will be.
-  returned: in check mode
+    - With an empty O(id) list, says that no job was selected.
+  returned: in check mode, and when O(id) is an empty list
   type: str
   sample: "check mode: 2 job(s) would be asked to cancel; the server may still refuse some (a locked job, for example)"
 matched:

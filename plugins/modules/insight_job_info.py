@@ -27,6 +27,7 @@ options:
   id:
     description:
       - The UUID of one job. The module fails if that job does not exist.
+      - An empty value fails; it is never read as "no id", which would list every job.
       - Cannot be combined with the job filter options.
     type: str
   include_finished:
@@ -219,7 +220,11 @@ def read_one(module: InsightModule, job_id: str) -> Dict[str, Any]:
 def run_module(module: InsightModule) -> Dict[str, Any]:
     params = module.params
     check_parallel(params["parallel"])
-    if params["id"]:
+    if params["id"] is not None:
+        # A blank id (an unset variable, or `[]` that the str option turned into text) names no job; read as "no
+        # id" it would list every job instead.
+        if not params["id"].strip() or params["id"].strip() == "[]":
+            raise InsightConfigError("id: is empty; give the UUID of one job, or leave id out to list jobs")
         jobs = [read_one(module, check_id(params["id"], "id"))]
     else:
         job_filter = JobFilter.from_options(params).resolve(module.client)

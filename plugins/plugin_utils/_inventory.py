@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, List, Mapping, Optional, Sequence
+from typing import Any, Callable, List, Mapping, Optional, Sequence, Set
 
 # A bare field path such as `id` or `scenario.name`: resolved with dict lookups, no template engine per host.
 _FIELD_PATH_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*$")
@@ -72,3 +72,15 @@ def safe_host_name(name: str) -> Optional[str]:
     """`name` with each run of characters that host patterns treat specially (spaces, `:`, `,`, `*`, `!`, `&`,
     `[`, non-ASCII letters...) turned into one `_`; None when nothing is left."""
     return _UNSAFE_RE.sub("_", name).strip("_") or None
+
+
+def unique_host_name(name: str, job_id: str, taken: Set[str]) -> str:
+    """`<name>_<job id>` for a job whose host name another job also got; adds it to `taken`.
+
+    Job ids are unique, so these names differ from each other; the loop only guards against a name that another
+    job happens to have as it is."""
+    candidate = "%s_%s" % (name, job_id)
+    while candidate in taken:
+        candidate = "%s_%s" % (candidate, job_id)
+    taken.add(candidate)
+    return candidate

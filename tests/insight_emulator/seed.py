@@ -151,7 +151,12 @@ class Loader:
 
     def job(self, entry: Dict[str, Any], key: str) -> Job:
         path = entry.get("scenario")
-        scenario = self.store.lookup_path(str(path)) if path else None
+        if entry.get("scenario_id") is not None:
+            # By id: a path cannot tell apart two apps of the same name.
+            path = str(entry["scenario_id"]).lower()
+            scenario = self.store.nodes.get(path)
+        else:
+            scenario = self.store.lookup_path(str(path)) if path else None
         if not isinstance(scenario, Node) or scenario.kind != "SCENARIO":
             raise SeedError("job %s: no scenario at %r" % (key, path))
         status = entry.get("status", "QUEUED")

@@ -130,6 +130,26 @@ def test_twin_apps_can_be_seeded_with_their_own_ids(insight):
         raise AssertionError("accepted two apps with one id")
 
 
+def test_twin_apps_and_jobs_on_their_scenarios_by_id(api, insight):
+    twin, scenario = "7a000000-0000-4000-8000-0000000000b2", "7a000000-0000-4000-8000-0000000000c3"
+    insight.reset({"apps": [{"name": "Logistics", "scenarios": [{"name": "Base case"}]},
+                            {"name": "Logistics", "id": twin, "scenarios": [{"name": "Base case", "id": scenario}]}],
+                   "jobs": [{"scenario": "/Logistics/Base case"}, {"scenario_id": scenario.upper()}]})
+    state = insight.state()
+    assert sorted(a["name"] for a in state["apps"]) == ["Logistics", "Logistics"]
+    assert sorted(j["app"]["id"] for j in state["jobs"]) == sorted(a["id"] for a in state["apps"])
+    assert [j["scenario"]["id"] for j in state["jobs"] if j["app"]["id"] == twin] == [scenario]
+    # Twin apps without their own id would be one app: a seed error, as is a job on a scenario id that is not one.
+    for bad in ({"apps": [{"name": "Logistics"}, {"name": "Logistics"}]},
+                {"apps": [{"name": "A"}], "jobs": [{"scenario_id": twin}]}):
+        try:
+            insight.reset(bad)
+        except RuntimeError as error:
+            assert ": 400 " in str(error)
+        else:
+            raise AssertionError("accepted a bad seed")
+
+
 def test_bad_control_calls_are_400(insight):
     for call in (lambda: insight.reset({"apps": [{"name": "A"}], "jobs": [{"scenario": "/A/none"}]}),
                  lambda: insight.config(colour=1), lambda: insight.config(page_size_cap=0),

@@ -127,6 +127,17 @@ ROWS: List[Row] = [
     row("job_cancel another user's private job", JOB_CANCEL, "nothing was cancelled", id=["{private_job}"],
         on_missing="fail"),
     row("job_cancel bad created_before (alias older_than)", JOB_CANCEL, "created_before", app="Ops", older_than="6 hours"),
+    # empty selectors (an unset variable, a search that found nothing) never widen to every job
+    row("job_cancel empty created_before", JOB_CANCEL, "created_before: is empty; leave the option out", created_before=""),
+    row("job_cancel empty status list", JOB_CANCEL, "status: is an empty list", status=[]),
+    row("job_cancel empty app", JOB_CANCEL, "app: holds an empty value", app=""),
+    row("job_cancel empty owner list", JOB_CANCEL, "owner: is an empty list", owner=[]),
+    row("job_cancel blank id", JOB_CANCEL, "id: holds an empty value", id=[""]),
+    row("job_cancel empty id list selects nothing", JOB_CANCEL, None, id=[]),
+    row("job_info empty id", JOB_INFO, "id: is empty", id=""),
+    row("job_info empty scenario_id", JOB_INFO, "scenario_id: holds an empty value", scenario_id=""),
+    row("inventory empty created_before", INVENTORY, "created_before: is empty", created_before=""),
+    row("inventory empty status list", INVENTORY, "status: is an empty list", status=[]),
     # the insight_jobs inventory plugin
     row("inventory scenario id not a uuid", INVENTORY, "is not a UUID", scenario_id=["nope"]),
     row("inventory unknown app", INVENTORY, "Nowhere", app=["Nowhere"]),

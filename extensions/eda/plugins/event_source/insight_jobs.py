@@ -52,7 +52,8 @@ except ImportError:
 LOG = logging.getLogger("xpress.insight.insight_jobs")
 
 EVENT_TYPES = ("new", "status_changed", "finished", "gone", "queued_longer_than")
-OWN_OPTIONS = ("interval", "app", "status", "owner", "scenario_id", "events", "queued_for", "emit_existing")
+FILTER_OPTIONS = ("app", "status", "owner", "scenario_id")
+OWN_OPTIONS = ("interval",) + FILTER_OPTIONS + ("events", "queued_for", "emit_existing")
 DEFAULT_INTERVAL = 10.0
 # The longest pause between two polls while the server is failing.
 MAX_BACKOFF = 300.0
@@ -72,6 +73,11 @@ def make_filter(options: Mapping[str, Any]) -> Tuple[Any, Optional[frozenset]]:
     statuses = job_filter.status
     job_filter.status = None
     return job_filter, statuses
+
+
+def check_blank(options: Mapping[str, Any]) -> None:
+    """An empty filter argument fails naming it: it must not widen the watch to every job."""
+    _jobs.check_blank_filters(options, FILTER_OPTIONS)
 
 
 def resolve_apps(client: Any, job_filter: Any) -> None:
@@ -163,8 +169,11 @@ class SourceOptions:
             raise SourceConfigError("%s: unknown argument; valid: %s" % (", ".join(unknown), ", ".join(sorted(known))))
         self.connection = connection_options(args, environ)
         self.interval = DEFAULT_INTERVAL if args.get("interval") is None else _seconds(args["interval"], "interval")
-        filters = {name: _list_arg(args.get(name), name) for name in ("app", "status", "owner", "scenario_id")}
+        filters = {name: _list_arg(args.get(name), name) for name in FILTER_OPTIONS}
         try:
+            # `app: ""` or `status: []` (an unset variable) must fail, not watch every job; "," lists nothing too.
+            check_blank(args)
+            check_blank({name: [] for name in FILTER_OPTIONS if args.get(name) is not None and filters[name] is None})
             self.job_filter, self.statuses = make_filter(filters)
         except _errors.InsightError as exc:
             raise SourceConfigError(exc.to_line()) from None

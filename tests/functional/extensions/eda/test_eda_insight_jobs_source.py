@@ -195,6 +195,14 @@ def test_survives_broken_answers(insight, start, caplog):
     ({"scenario_id": "nope"}, "scenario_id: 'nope' is not a UUID"),
     ({"emit_existing": "maybe"}, "emit_existing: 'maybe' is not a boolean"),
     ({"url": "ftp://x"}, "url: 'ftp://x' must start with http:// or https://"),
+    # Blank filters (an unset variable) never widen the watch to every job.
+    ({"app": ""}, "app: is empty; leave the option out to not filter by app"),
+    ({"app": []}, "app: is an empty list"),
+    ({"app": ","}, "app: is an empty list"),
+    ({"status": []}, "status: is an empty list"),
+    ({"owner": " "}, "owner: is empty"),
+    ({"scenario_id": ""}, "scenario_id: is empty; leave the option out to not filter by scenario"),
+    ({"app": ["Logistics", ""]}, "app: holds an empty value"),
 ])
 def test_bad_arguments_fail_with_one_line(plugin, start, args, message):
     del start  # only for its INSIGHT_* variables
@@ -209,6 +217,18 @@ def test_an_app_the_server_does_not_have_stops_the_source(plugin, insight, start
     queue: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
     with pytest.raises(plugin["SourceConfigError"], match="app: no app named or with id 'Nope' on the server"):
         asyncio.run(asyncio.wait_for(plugin["main"](queue, {"app": "Nope", "interval": 0.1}), timeout=30))
+    assert polls(insight) == 0
+
+
+def test_an_app_name_two_apps_share_stops_the_source_naming_their_ids(plugin, insight, start):
+    del start
+    twin = "0b6e4f1c-0000-4000-8000-0000000000aa"
+    insight.reset({"apps": [{"name": "Logistics", "scenarios": [{"name": "Plan A"}]},
+                            {"name": "Logistics", "id": twin, "scenarios": [{"name": "Plan B", "id": IDS["Plan B"]}]}],
+                   "jobs": [job("Plan A", "QUEUED"), {"id": IDS["Other"], "scenario_id": IDS["Plan B"], "status": "QUEUED"}]})
+    queue: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
+    with pytest.raises(plugin["SourceConfigError"], match="app: 2 apps are named 'Logistics' \\(ids .*%s" % twin):
+        asyncio.run(asyncio.wait_for(plugin["main"](queue, {"app": "Logistics", "interval": 0.1}), timeout=30))
     assert polls(insight) == 0
 
 

@@ -143,10 +143,18 @@ def test_safe_hostnames_make_names_patterns_accept(source: Source) -> None:
     assert "Stress_test-" + job("portfolio")[:8] in inventory.hosts
 
 
-def test_two_jobs_with_one_name_share_a_host_unless_strict(source: Source) -> None:
+def test_jobs_with_one_name_each_get_their_id_appended_unless_strict(source: Source) -> None:
     inventory = source.parse({"hostnames": ["app.name"]})
-    assert sorted(inventory.hosts) == ["Logistics", "Portfolio"]
-    with pytest.raises(AnsibleParserError, match=r"hostnames: two jobs are both named 'Logistics'"):
+    logistics = [job("queued"), job("running"), job("hidden")]
+    # None of them keeps the bare name, and each host holds one job's variables and its status group.
+    assert sorted(inventory.hosts) == sorted(["Logistics_" + i for i in logistics] + ["Portfolio"])
+    for job_id in logistics:
+        host = inventory.get_host("Logistics_" + job_id)
+        assert host.vars["insight_id"] == job_id
+        status_group = "insight_status_" + str(host.vars["insight_status"]).lower()
+        assert [g.name for g in host.get_groups() if g.name.startswith("insight_status_")] == [status_group]
+    assert inventory.get_host("Portfolio").vars["insight_id"] == job("portfolio")
+    with pytest.raises(AnsibleParserError, match=r"hostnames: 3 jobs share a host name with another job \(for example 'Logistics'\)"):
         source.parse({"hostnames": ["app.name"], "strict": True})
 
 

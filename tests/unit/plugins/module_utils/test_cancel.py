@@ -292,6 +292,11 @@ CANCEL_PARAMS = dict(id=None, max_jobs=100, on_missing="ignore", parallel=8, wai
     ({"status": ["COMPLETED"]}, "status:"),
     ({"id": ["nope"]}, "id:"),
     ({"created_before": "yesterday-ish"}, "created_before:"),
+    # Blank values never fall back to the default selection (QUEUED jobs of every app).
+    ({"created_before": ""}, "created_before: is empty"),
+    ({"status": []}, "status: is an empty list"),
+    ({"app": [""]}, "app: holds an empty value"),
+    ({"id": [""]}, "id: holds an empty value"),
 ])
 def test_cancel_settings_name_the_field(given, field):
     with pytest.raises(InsightConfigError) as info:
@@ -335,3 +340,55 @@ def test_compact_runs_keep_only_id_and_status_of_each_job():
     # Every state held, selected, answered by the DELETE or seen by the wait, is the compact record.
     assert all(set(state) == {"id", "status"} for state in run.states.values())
     assert run.result()["jobs"] == [{"id": jid(n), "status": "CANCELLED"} for n in range(1, 6)]
+
+
+class LostAnswerServer(FakeServer):
+    """The first DELETE is carried out but its answer lost; the client's repeat is answered 404 or 409."""
+
+    def __init__(self, statuses, repeat_status, **kw):
+        super().__init__(statuses, **kw)
+        self.repeat_status = repeat_status
+
+    def call(self, method, template, *parts):
+        self.delete(template, *parts)
+        error = InsightHTTPError("DELETE", "/api/jobs/" + parts[0], self.repeat_status, "refused")
+        error.attempts = 2
+        raise error
+
+
+@pytest.mark.parametrize("repeat_status", [404, 409])
+def test_a_repeated_delete_refused_is_read_back_and_reported_cancelled(repeat_status):
+    server = LostAnswerServer({jid(1): "QUEUED"}, repeat_status, finish_after_reads=3)
+    run, _time = make_run(server)
+    run.select_ids([jid(1)])
+    run.cancel()
+    assert run.cancelled == [jid(1)] and run.missing == [] and run.skipped == {} and run.failed == {}
+    assert run.to_wait_for() == {jid(1): "CANCELLING"}
+    run.wait(30)
+    result = run.result()
+    assert result["changed"] is True and result["jobs"][0]["status"] == "CANCELLED"
+
+
+def test_a_repeated_delete_refused_for_a_job_still_queued_fails_and_one_gone_is_missing():
+    server = LostAnswerServer({jid(1): "QUEUED"}, 409)
+    server.delete = lambda template, *parts: None  # the first attempt did nothing
+    run, _time = make_run(server)
+    run.select_ids([jid(1)])
+    run.cancel()
+    assert run.cancelled == [] and "the job is still QUEUED" in run.failed[jid(1)]
+
+    gone = LostAnswerServer({jid(2): "QUEUED"}, 404)
+    gone.delete = lambda template, *parts: gone.jobs.pop(parts[0])
+    run, _time = make_run(gone)
+    run.select_ids([jid(2)])
+    run.cancel()
+    assert run.missing == [jid(2)] and run.cancelled == []
+
+
+def test_an_empty_id_list_selects_nothing_and_makes_no_call():
+    server = FakeServer({jid(1): "QUEUED"})
+    settings = cancel_settings(dict(CANCEL_PARAMS, id=[]))
+    result = run_cancel(server, settings, check_mode=False)
+    assert result["changed"] is False and result["cancelled"] == [] and result["matched"] == 0
+    assert "no job was selected" in result["msg"]
+    assert server.calls == []

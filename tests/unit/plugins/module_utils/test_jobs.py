@@ -113,6 +113,41 @@ def test_filter_resolves_app_names_to_ids_once():
         JobFilter(app=["Nope"]).resolve(Apps())
 
 
+class TwinApps:
+    def paged(self, template, **_kw):
+        assert template == "/api/apps"
+        return iter([{"id": "a1", "name": "Logistics"}, {"id": "a9", "name": "Logistics"}, {"id": "a2", "name": "Portfolio"}])
+
+
+def test_an_app_name_two_apps_share_fails_naming_both_and_an_id_picks_one():
+    with pytest.raises(InsightConfigError, match=r"^app: 2 apps are named 'Logistics' \(ids a1, a9\); give the app by its id$"):
+        JobFilter(app=["Logistics"]).resolve(TwinApps())
+    assert JobFilter(app=["A9"]).resolve(TwinApps()).app == ["a9"]
+    cached = [{"app": {"id": "a1", "name": "Logistics"}}, {"app": {"id": "a9", "name": "Logistics"}}]
+    with pytest.raises(InsightConfigError, match=r"^app: 2 apps are named 'Logistics'"):
+        JobFilter(app=["Logistics"]).resolve_from_jobs(cached)
+    JobFilter(app=["a9"]).resolve_from_jobs(cached)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"created_before": ""}, "created_before: is empty; leave the option out to not filter by creation time"),
+    ({"created_after": "  "}, "created_after: is empty"),
+    ({"status": []}, "status: is an empty list; leave the option out to select by the default statuses"),
+    ({"app": [""]}, "app: holds an empty value; leave the option out to not filter by app"),
+    ({"owner": ["bob", None]}, "owner: holds an empty value"),
+    ({"scenario_id": ""}, "scenario_id: is empty"),
+    ({"execution_mode": ()}, "execution_mode: is an empty list"),
+])
+def test_a_blank_filter_option_fails_naming_it(params, message):
+    with pytest.raises(InsightConfigError) as raised:
+        JobFilter.from_options(params)
+    assert str(raised.value) == message or str(raised.value).startswith(message)
+
+
+def test_options_left_out_are_no_filter():
+    assert JobFilter.from_options({"app": None, "status": None, "created_before": None}).matches({"status": "QUEUED"})
+
+
 class ShiftingPages:
     """A job listing that changes faster than re-reading can follow for the first `unsettled` passes."""
 
