@@ -126,6 +126,7 @@ gid:
   type: int
 """
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -174,10 +175,8 @@ def file_checksum(path: str) -> Optional[str]:
 
 
 def remove(path: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def download(module: InsightModule, job_id: str, message_id: str, directory: str, dest: str) -> Dict[str, Any]:
