@@ -15,6 +15,15 @@ description:
     atomically only when its SHA-1 checksum differs from the file already there, so running the task again reports
     no change.
   - An empty (0-byte) message file is a file like any other and is saved.
+  - Only an answer whose content type is in the octet-stream family is saved, that is C(application/octet-stream) or any
+    C(application/*+octet-stream), such as Insight's C(application/vnd.com.fico.xpress.insight.v2+octet-stream),
+    with or without parameters. Any other content type, or none, answered with a 2xx status (typically a gateway's
+    or proxy's C(200 text/html) sign-in page) fails the task in one line naming the content type and what it likely
+    is, before a byte is written; O(dest) is left exactly as it was (also with O(force=true)), and no temporary file
+    is left.
+  - "A file error (a directory that cannot be written to, a full disk, a size limit, a permission error) fails the task
+    in one line, C(dest: cannot write <dest>: <reason>; ...), naming what was left; the temporary file is removed and
+    O(dest) is as it was."
   - Never changes anything on the server.
 author:
   - xpress.insight contributors (@xpress-insight)
@@ -37,16 +46,20 @@ options:
   job_id:
     description:
       - The UUID of the job.
+      - "An empty or blank value (an unset variable) fails before any call, C(job_id: empty; give the UUID of the job)."
     type: str
     required: true
   message_id:
     description:
       - The UUID of the app message whose file to save.
+      - An empty or blank value fails before any call, like O(job_id).
     type: str
     required: true
   dest:
     description:
       - The local path to write the file to. Its directory must exist.
+      - An empty or blank value, a directory, or a path whose directory is missing (or is not a directory) fails before
+        any call.
     type: path
     required: true
   force:
@@ -58,6 +71,9 @@ options:
 notes:
   - The task fails in one line, C(no message file <message_id> for job <job_id>), when the server has no such file
     (or the job or its scenario is not visible to the user).
+  - "A refused answer reads C(GET /api/jobs/<job_id>/messages/<message_id>/file: the server answered 200 with text/html
+    (a sign-in page of a gateway or proxy?), not a file; nothing was written to dest (<dest>)); the request is not
+    repeated. Check the proxy or single-sign-on gateway in front of Insight, or O(url)."
 seealso:
   - module: xpress.insight.insight_job_info
 """
