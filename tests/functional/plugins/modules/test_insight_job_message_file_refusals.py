@@ -193,14 +193,20 @@ def test_blank_selectors_and_dest_fail_in_one_line_before_any_call(insight, run_
     with_message(insight)
     insight.reset_counters()
     good = {"job_id": jid(1), "message_id": MESSAGE, "dest": str(tmp_path / "plan.txt")}
+
+    def blank(name, option, value):
+        args = dict(good)
+        args[option] = value
+        return task(name, **args)
+
     result = run_playbook(play(
-        task("job_id_empty", **dict(good, job_id="")),
-        task("job_id_blank", **dict(good, job_id="   ")),
-        task("job_id_unset", **dict(good, job_id="{{ nothing_found }}")),
-        task("message_id_empty", **dict(good, message_id="")),
-        task("message_id_blank", **dict(good, message_id=" \t ")),
-        task("dest_empty", **dict(good, dest="")),
-        task("dest_unset", **dict(good, dest="{{ nothing_found }}")),
+        blank("job_id_empty", "job_id", ""),
+        blank("job_id_blank", "job_id", "   "),
+        blank("job_id_unset", "job_id", "{{ nothing_found }}"),
+        blank("message_id_empty", "message_id", ""),
+        blank("message_id_blank", "message_id", " \t "),
+        blank("dest_empty", "dest", ""),
+        blank("dest_unset", "dest", "{{ nothing_found }}"),
         vars={"nothing_found": ""}))
     for name in ("job_id_empty", "job_id_blank", "job_id_unset"):
         assert one_line(result, name) == "job_id: empty; give the UUID of the job", name

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.xpress.insight.plugins.module_utils._media import (ACCEPT, BINARY, JSON, TEXT,
-                                                                           describe_not_a_file, is_kind)
+from ansible_collections.xpress.insight.plugins.module_utils._media import (
+    ACCEPT, BINARY, JSON, TEXT, describe_not_a_file, is_kind)
 
 
 def test_token_calls_and_downloads_also_accept_json_so_errors_come_as_envelopes():

@@ -193,7 +193,7 @@ def test_a_full_disk_mid_download_keeps_dest_and_leaves_no_temporary_file(monkey
 
 
 def test_a_full_disk_found_when_the_buffer_is_flushed_is_the_same_line(monkeypatch: pytest.MonkeyPatch,
-                                                                      tmp_path: Path) -> None:
+                                                                       tmp_path: Path) -> None:
     # A small file sits in the write buffer until close: the disk is found full only then.
     real_fdopen = os.fdopen
 
