@@ -20,8 +20,8 @@ from urllib.parse import quote
 
 from ._args import plain_http_warnings, validate_connection
 from ._auth import IamToken, KeyPairToken, StaticToken, TokenSource
-from ._errors import InsightError, InsightHTTPError, InsightTransportError, ListingUnsettled, snippet
-from ._media import ACCEPT, JSON, NAMES, is_kind
+from ._errors import InsightError, InsightHTTPError, InsightTransportError, ListingUnsettled, NotAFile, snippet
+from ._media import ACCEPT, JSON, NAMES, describe_not_a_file, is_kind
 
 try:
     import requests
@@ -641,6 +641,15 @@ class _FileSink(_Sink):
     @property
     def repeatable(self) -> bool:
         return self.written == 0
+
+    def start(self, response: Any) -> None:
+        # A gateway's sign-in page also comes with 200: judged by its headers, before a byte reaches the file (and
+        # before its size is, so that a large page is still named for what it is).
+        status, content_type = response.status_code, response.headers.get("Content-Type", "")
+        if 200 <= status < 300 and not is_kind(content_type, "binary"):
+            raise NotAFile("the server answered %d with %s, not a file" % (status, describe_not_a_file(content_type)),
+                           response.request.method, _path_of(response.url), status, content_type)
+        super().start(response)
 
     def keep(self, chunk: bytes) -> None:
         self.fileobj.write(chunk)

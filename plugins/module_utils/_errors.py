@@ -108,6 +108,16 @@ class ListingUnsettled(InsightTransportError):
     """A listing changed faster than re-reading its pages could follow (see InsightClient.paged)."""
 
 
+class NotAFile(InsightTransportError):
+    """A download answered 2xx with a content type outside the octet-stream family, refused before its first byte
+    reached the file; `status` and `content_type` say what came instead."""
+
+    def __init__(self, message: str, method: str, path: str, status: int, content_type: str) -> None:
+        super().__init__(message, method, path)
+        self.status = status
+        self.content_type = content_type
+
+
 class InsightHTTPError(InsightError):
     """A non-2xx answer, carrying the fields of Insight's error envelope."""
 

@@ -25,3 +25,26 @@ NAMES = {"json": "JSON", "text": "plain text", "binary": "binary"}
 
 def is_kind(content_type: str, kind: str) -> bool:
     return bool(_KINDS[kind].match((content_type or "").strip()))
+
+
+# What a 2xx answer of another type most likely is, when a file was asked for: the line says it, so the user looks
+# at the gateway or proxy in front of Insight rather than at the job.
+_LIKELY = (
+    (re.compile(r"^(?:text/html|application/xhtml\+xml)\s*(?:;.*)?$", re.IGNORECASE),
+     "a sign-in page of a gateway or proxy?"),
+    (_KINDS["json"], "a JSON document, not a file: a proxy's answer, or the wrong route?"),
+    (re.compile(r"^text/", re.IGNORECASE), "a text page of a gateway or proxy?"),
+)
+_SHOWN_TYPE = 100  # characters of a content type kept on the line
+
+
+def describe_not_a_file(content_type: str) -> str:
+    """`content_type` for a line saying a file was expected, with what the answer likely is."""
+    text = (content_type or "").strip()
+    if not text:
+        return "no content type (Insight names every file %s)" % BINARY
+    shown = text if len(text) <= _SHOWN_TYPE else text[:_SHOWN_TYPE] + "..."
+    for pattern, likely in _LIKELY:
+        if pattern.match(text):
+            return "%s (%s)" % (shown, likely)
+    return "%s (not a file type Insight sends)" % shown

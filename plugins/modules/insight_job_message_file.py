@@ -15,6 +15,15 @@ description:
     atomically only when its SHA-1 checksum differs from the file already there, so running the task again reports
     no change.
   - An empty (0-byte) message file is a file like any other and is saved.
+  - Only an answer whose content type is in the octet-stream family is saved, that is C(application/octet-stream) or any
+    C(application/*+octet-stream), such as Insight's C(application/vnd.com.fico.xpress.insight.v2+octet-stream),
+    with or without parameters. Any other content type, or none, answered with a 2xx status (typically a gateway's
+    or proxy's C(200 text/html) sign-in page) fails the task in one line naming the content type and what it likely
+    is, before a byte is written; O(dest) is left exactly as it was (also with O(force=true)), and no temporary file
+    is left.
+  - "A file error (a directory that cannot be written to, a full disk, a size limit, a permission error) fails the task
+    in one line, C(dest: cannot write <dest>: <reason>; ...), naming what was left; the temporary file is removed and
+    O(dest) is as it was."
   - Never changes anything on the server.
 author:
   - xpress.insight contributors (@xpress-insight)
@@ -37,16 +46,20 @@ options:
   job_id:
     description:
       - The UUID of the job.
+      - "An empty or blank value (an unset variable) fails before any call, C(job_id: empty; give the UUID of the job)."
     type: str
     required: true
   message_id:
     description:
       - The UUID of the app message whose file to save.
+      - An empty or blank value fails before any call, like O(job_id).
     type: str
     required: true
   dest:
     description:
       - The local path to write the file to. Its directory must exist.
+      - An empty or blank value, a directory, or a path whose directory is missing (or is not a directory) fails before
+        any call.
     type: path
     required: true
   force:
@@ -58,6 +71,9 @@ options:
 notes:
   - The task fails in one line, C(no message file <message_id> for job <job_id>), when the server has no such file
     (or the job or its scenario is not visible to the user).
+  - "A refused answer reads C(GET /api/jobs/<job_id>/messages/<message_id>/file: the server answered 200 with text/html
+    (a sign-in page of a gateway or proxy?), not a file; nothing was written to dest (<dest>)); the request is not
+    repeated. Check the proxy or single-sign-on gateway in front of Insight, or O(url)."
 seealso:
   - module: xpress.insight.insight_job_info
 """
@@ -126,81 +142,139 @@ gid:
   type: int
 """
 
+import contextlib
 import hashlib
 import os
 import tempfile
 from typing import Any, Dict, Optional
 
 from ansible_collections.xpress.insight.plugins.module_utils._args import check_id
-from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightError, InsightHTTPError
+from ansible_collections.xpress.insight.plugins.module_utils._errors import (InsightConfigError, InsightError,
+                                                                             InsightHTTPError, NotAFile)
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
 CHUNK = 65536
+FILE_ROUTE = "/api/jobs/{}/messages/{}/file"
 
 
 class HashingWriter:
-    """A file wrapper that hashes what is written through it."""
+    """A file wrapper that hashes and counts what is written through it."""
 
     def __init__(self, handle: Any) -> None:
         self.handle = handle
         self.digest = hashlib.sha1()
+        self.size = 0
 
     def write(self, data: bytes) -> None:
         self.digest.update(data)
         self.handle.write(data)
+        self.size += len(data)
+
+
+def file_error(dest: str, doing: str, exc: OSError, outcome: str) -> InsightError:
+    """One line for a failed file operation: the option, the path, the system's reason, and what was left."""
+    reason = exc.strerror or str(exc)
+    return InsightError("dest: cannot %s %s: %s; %s" % (doing, dest, reason, outcome))
 
 
 def file_checksum(path: str) -> Optional[str]:
     if not os.path.isfile(path):
         return None
     digest = hashlib.sha1()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(CHUNK), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise file_error(path, "read", exc, "nothing was downloaded") from None
     return digest.hexdigest()
 
 
-def download(module: InsightModule, job_id: str, message_id: str, directory: str) -> Dict[str, Any]:
-    """Stream the file into a temporary file in `directory`; its path, size and checksum."""
-    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".insight-message-")
+def remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def download(module: InsightModule, job_id: str, message_id: str, directory: str, dest: str) -> Dict[str, Any]:
+    """Stream the file into a temporary file in `directory`; its path, size and checksum.
+
+    Whatever goes wrong, the temporary file is removed and `dest` is as it was."""
+    # Created before the call, so that a directory the module cannot write into fails without asking the server.
     try:
-        with os.fdopen(handle, "wb") as out:
-            writer = HashingWriter(out)
-            size = module.client.download_to(writer, "/api/jobs/{}/messages/{}/file", job_id, message_id)
+        handle, tmp = tempfile.mkstemp(dir=directory, prefix=".insight-message-")
+    except OSError as exc:
+        raise file_error(dest, "write", exc, "nothing was downloaded") from None
+    out = os.fdopen(handle, "wb")
+    writer = HashingWriter(out)
+    try:
+        with out:
+            size = module.client.download_to(writer, FILE_ROUTE, job_id, message_id)
     except InsightHTTPError as exc:
-        os.unlink(tmp)
+        remove(tmp)
         if exc.status == 404:
             raise InsightError("message_id: no message file %s for job %s" % (message_id, job_id)) from None
         raise
+    except NotAFile as exc:
+        remove(tmp)
+        raise InsightError("%s; nothing was written to dest (%s)" % (exc.to_line(), dest)) from None
+    except OSError as exc:
+        # A full disk, a quota, a size limit: also raised when closing flushes what was buffered.
+        remove(tmp)
+        raise file_error(dest, "write", exc, "the download was stopped after %d bytes and removed; dest is as it was"
+                         % writer.size) from None
     except BaseException:
-        os.unlink(tmp)
+        remove(tmp)
         raise
     return {"tmp": tmp, "size": size, "checksum": writer.digest.hexdigest()}
 
 
+def check_dest(value: Any) -> str:
+    """`dest` as given, or InsightConfigError: it must name a file in a directory that exists."""
+    dest = value if isinstance(value, str) else ""
+    if not dest.strip():
+        # An unset variable would otherwise save the file under a name no one chose.
+        raise InsightConfigError("dest: empty; give the path of the file to write")
+    if os.path.isdir(dest):
+        raise InsightConfigError("dest: %s is a directory; give the path of the file" % dest)
+    directory = os.path.dirname(os.path.abspath(dest))
+    if not os.path.exists(directory):
+        raise InsightConfigError("dest: the directory %s does not exist" % directory)
+    if not os.path.isdir(directory):
+        raise InsightConfigError("dest: %s is not a directory" % directory)
+    return dest
+
+
+def check_selector(value: Any, field: str) -> str:
+    # A blank id is an unset variable, never "any": it is named as such rather than as a malformed UUID.
+    if value is None or not str(value).strip():
+        raise InsightConfigError("%s: empty; give the UUID of the %s" % (field, FIELD_NOUNS[field]))
+    return check_id(value, field)
+
+
+FIELD_NOUNS = {"job_id": "job", "message_id": "app message"}
+
+
 def run_module(module: InsightModule) -> Dict[str, Any]:
     params = module.params
-    job_id = check_id(params["job_id"], "job_id")
-    message_id = check_id(params["message_id"], "message_id")
-    dest = params["dest"]
-    if os.path.isdir(dest):
-        raise InsightError("dest: %s is a directory; give the path of the file" % dest)
+    job_id = check_selector(params["job_id"], "job_id")
+    message_id = check_selector(params["message_id"], "message_id")
+    dest = check_dest(params["dest"])
     directory = os.path.dirname(os.path.abspath(dest))
-    if not os.path.isdir(directory):
-        raise InsightError("dest: the directory %s does not exist" % directory)
 
     current = file_checksum(dest)
     size_before = os.path.getsize(dest) if current is not None else None
     result: Dict[str, Any] = {"dest": dest, "downloaded": False, "size": None, "checksum": current}
     changed = False
     if current is None or params["force"]:
-        got = download(module, job_id, message_id, directory)
+        got = download(module, job_id, message_id, directory, dest)
         result.update(downloaded=True, size=got["size"], checksum=got["checksum"])
         changed = got["checksum"] != current
-        if changed and not module.check_mode:
-            module.atomic_move(got["tmp"], dest)
-        else:
-            os.unlink(got["tmp"])
+        try:
+            if changed and not module.check_mode:
+                module.atomic_move(got["tmp"], dest)
+        finally:
+            # atomic_move ends the run through fail_json when it cannot replace dest: the file goes all the same.
+            remove(got["tmp"])
         result["diff"] = {"before_header": dest, "after_header": dest,
                           "before": {"checksum": current, "size": size_before},
                           "after": {"checksum": got["checksum"], "size": got["size"]}}

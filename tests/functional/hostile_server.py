@@ -75,9 +75,9 @@ def answer(body: Any, status: int = 200, content_type: str = JSON_TYPE) -> Behav
     return lambda request: Reply(status, body, content_type)
 
 
-def trickle(body: Any, every: float) -> Behaviour:
+def trickle(body: Any, every: float, content_type: str = JSON_TYPE) -> Behaviour:
     """The whole answer, one byte every `every` seconds (a stalled gateway that never quite stops)."""
-    return lambda request: Reply(200, body, trickle=every)
+    return lambda request: Reply(200, body, content_type, trickle=every)
 
 
 def same_page_forever(content: List[Any]) -> Behaviour:

@@ -8,11 +8,11 @@ from typing import Any, Dict, List, Optional
 
 from insight_emulator import lifecycle
 
-KINDS = ("status", "drop", "latency", "finish_jobs", "remove_jobs", "move_children", "remove_children")
+KINDS = ("status", "drop", "latency", "finish_jobs", "remove_jobs", "move_children", "remove_children", "sign_in")
 # Kinds that change a folder listing: the children of one container move to its parent, or vanish.
 CHILDREN_KINDS = ("move_children", "remove_children")
 # Kinds that replace the answer; the others only add to it (a delay, or a change after the answer is made).
-TERMINAL = ("status", "drop")
+TERMINAL = ("status", "drop", "sign_in")
 # Jobs a finish_jobs / remove_jobs rule takes: the earliest created of those still in these statuses.
 RUNNING = ("QUEUED", "EXECUTING", "COMPLETING")
 
@@ -28,15 +28,20 @@ class FaultRule:
         self.kind = spec.get("kind", "status")
         if self.kind not in KINDS:
             raise ValueError("fault kind must be one of %s" % ", ".join(KINDS))
-        self.status = int(spec.get("status", 503))
+        # sign_in plays a single-sign-on gateway that answers for Insight: 200, whatever the route.
+        self.status = 200 if self.kind == "sign_in" else int(spec.get("status", 503))
+        if self.kind == "sign_in" and "status" in spec:
+            raise ValueError("a sign_in fault always answers 200")
         if self.kind == "status" and not 400 <= self.status <= 599:
             raise ValueError("a status fault needs a 4xx or 5xx status")
         # 429 and 503 tell the client when to come back unless the rule says otherwise.
         default_retry = 1 if self.status in (429, 503) else None
         self.retry_after: Optional[Any] = spec.get("retry_after", default_retry)
-        self.body = spec.get("body", "html" if self.status == 502 else "envelope")
+        self.body = spec.get("body", "html" if self.status == 502 or self.kind == "sign_in" else "envelope")
         if self.body not in ("html", "empty", "envelope"):
             raise ValueError("fault body must be html, empty or envelope")
+        if self.kind == "sign_in" and self.body == "envelope":
+            raise ValueError("a sign_in fault body is html or empty")
         # An envelope body's own text and how many details it lists: a hostile or buggy server's answer.
         self.message = str(spec.get("message", "Injected fault"))
         self.details = int(spec.get("details", 0))

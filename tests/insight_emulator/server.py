@@ -83,6 +83,9 @@ def match(path: str) -> Tuple[Optional[str], Dict[str, Handler], Dict[str, str]]
     return None, {}, {}
 
 
+# What a single-sign-on gateway in front of Insight answers when the caller's session is unknown to it.
+_HTML_SIGN_IN = (b"<!DOCTYPE html><html><head><title>Sign in</title></head><body><form method=\"post\" action=\"/sso/login\">"
+                 b"<input name=\"username\"><input name=\"password\" type=\"password\"></form></body></html>\n")
 _HTML_502 = (b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>"
              b"<hr><center>nginx</center></body></html>\n")
 
@@ -264,6 +267,12 @@ class InsightHandler(BaseHTTPRequestHandler):
                 self._send(200, json.dumps({"content": [], "partial": True}).encode("utf-8") * 4, JSON_TYPE, {}, partial=True)
             else:
                 self._drop()
+            return
+        if rule.kind == "sign_in":
+            if rule.body == "empty":
+                self._send(200, b"", None, {})
+            else:
+                self._send(200, _HTML_SIGN_IN, "text/html; charset=utf-8", {})
             return
         headers = {}
         if rule.retry_after is not None:

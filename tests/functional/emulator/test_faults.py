@@ -48,6 +48,32 @@ def test_502_from_a_proxy_html_or_empty(api, insight):
     assert alice.get("/api/apps").status_code == 200
 
 
+def test_sign_in_answers_200_with_a_gateway_page_or_nothing(api, insight):
+    alice = api("alice")
+    route = "GET /api/apps"
+    insight.faults({"route": route, "kind": "sign_in", "count": 1},
+                   {"route": route, "kind": "sign_in", "body": "empty", "count": 1})
+    page = alice.get("/api/apps")
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"<form" in page.content and b"password" in page.content
+    empty = alice.get("/api/apps")
+    assert empty.status_code == 200 and empty.content == b""
+    assert "Content-Type" not in empty.headers
+    assert alice.get("/api/apps").headers["Content-Type"].startswith("application/vnd.com.fico.xpress.insight.v2+json")
+    assert [entry["status"] for entry in insight.log() if entry.get("fault") == "sign_in"] == [200, 200]
+
+
+@pytest.mark.parametrize("rule, why", [
+    ({"kind": "sign_in", "status": 302}, "always answers 200"),
+    ({"kind": "sign_in", "body": "envelope"}, "html or empty"),
+])
+def test_sign_in_rules_that_cannot_be_played_are_refused(api, insight, rule, why):
+    with pytest.raises(RuntimeError, match=why):
+        insight.faults(dict(rule, route="GET /api/apps"))
+    assert api("alice").get("/api/apps").status_code == 200
+
+
 def test_drop_before_leaves_state_unchanged(api, insight):
     alice = api("alice")
     insight.faults({"route": "POST /api/folders", "kind": "drop", "when": "before", "count": 1})

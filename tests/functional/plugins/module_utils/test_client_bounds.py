@@ -118,9 +118,23 @@ def test_download_streams_into_the_file_and_stops_at_max_bytes(hostile, client_m
     assert "more than the 1000 allowed" in info.value.to_line()
 
 
+@pytest.mark.parametrize("content_type", ["text/html", "application/json", None])
+def test_a_download_that_is_not_a_file_is_refused_before_its_first_byte(hostile, client_module, content_type):
+    route = "/api/jobs/%s/messages/m/file" % JOB_ID
+    hostile.route("GET", route, answer(b"<html>sign in</html>" * 100000, content_type=content_type or ""))
+    client = client_for(hostile, client_module, retries=3)
+    out = io.BytesIO()
+    with pytest.raises(client_module.NotAFile) as info:
+        client.download_to(out, "/api/jobs/{}/messages/{}/file", JOB_ID, "m", max_bytes=1000)
+    # Named for what it is (not for its size), nothing written, and not asked again.
+    assert info.value.to_line().startswith("GET %s: the server answered 200 with %s" % (route, content_type or "no content type"))
+    assert (info.value.status, info.value.content_type) == (200, content_type or "")
+    assert out.getvalue() == b"" and hostile.count("GET", route) == 1
+
+
 def test_a_download_trickled_beyond_the_timeout_fails_in_time(hostile, client_module):
     route = "/api/jobs/%s/messages/m/file" % JOB_ID
-    hostile.route("GET", route, trickle(b"z" * 1000, every=0.5))
+    hostile.route("GET", route, trickle(b"z" * 1000, every=0.5, content_type="application/octet-stream"))
     client = client_for(hostile, client_module, timeout=1, retries=2)
     out = io.BytesIO()
     with pytest.raises(client_module.InsightTransportError) as info:

@@ -6,14 +6,17 @@ file modes, a missing file, and its option errors."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
+import tempfile
 from pathlib import Path
 from typing import Any, Dict
 
 import pytest
 
+from ansible_collections.xpress.insight.plugins.module_utils._errors import NotAFile
 from ansible_collections.xpress.insight.plugins.modules import insight_job_message_file
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_jobs import FakeJobs, ident
 from ansible_collections.xpress.insight.tests.unit.plugins.modules.module_runner import run_main
@@ -139,6 +142,12 @@ def test_a_missing_message_file_fails_in_one_line(monkeypatch: pytest.MonkeyPatc
     ({"message_id": "nope"}, "message_id: 'nope' is not a UUID"),
     ({"dest": "{tmp}"}, "dest: {tmp} is a directory; give the path of the file"),
     ({"dest": "{tmp}/missing/solver.log"}, "dest: the directory {tmp}/missing does not exist"),
+    ({"job_id": ""}, "job_id: empty; give the UUID of the job"),
+    ({"job_id": "  "}, "job_id: empty; give the UUID of the job"),
+    ({"message_id": ""}, "message_id: empty; give the UUID of the app message"),
+    ({"message_id": "\t"}, "message_id: empty; give the UUID of the app message"),
+    ({"dest": ""}, "dest: empty; give the path of the file to write"),
+    ({"dest": " "}, "dest: empty; give the path of the file to write"),
 ])
 def test_option_errors_name_the_option_before_any_call(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                        args: Dict[str, Any], message: str) -> None:
@@ -157,3 +166,102 @@ def test_a_missing_required_option_is_named(monkeypatch: pytest.MonkeyPatch, tmp
     assert result["failed"] is True
     assert result["msg"] == "missing required arguments: job_id"
     assert fake.calls == []
+
+
+NO_SPACE = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_full_disk_mid_download_keeps_dest_and_leaves_no_temporary_file(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    dest = tmp_path / "solver.log"
+    dest.write_bytes(b"an older copy")
+    written = []
+
+    def write(self: Any, data: bytes) -> None:
+        if written:
+            raise NO_SPACE
+        written.append(data)
+        self.handle.write(data)
+        self.size += len(data)
+
+    monkeypatch.setattr(insight_job_message_file.HashingWriter, "write", write)
+    result = run(monkeypatch, dest, server(), force=True)
+    assert result["failed"] is True
+    assert result["msg"] == ("dest: cannot write %s: No space left on device; the download was stopped after 4 bytes "
+                             "and removed; dest is as it was" % dest)
+    assert dest.read_bytes() == b"an older copy" and leftovers(tmp_path) == []
+
+
+def test_a_full_disk_found_when_the_buffer_is_flushed_is_the_same_line(monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    # A small file sits in the write buffer until close: the disk is found full only then.
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, handle: int, mode: str) -> None:
+            self.raw = real_fdopen(handle, mode)
+
+        def write(self, data: bytes) -> None:
+            pass
+
+        def __enter__(self) -> "Full":
+            return self
+
+        def __exit__(self, *exc: Any) -> None:
+            self.raw.close()
+            raise NO_SPACE
+
+    monkeypatch.setattr(insight_job_message_file.os, "fdopen", Full)
+    dest = tmp_path / "solver.log"
+    result = run(monkeypatch, dest, server())
+    assert result["failed"] is True
+    assert result["msg"].startswith("dest: cannot write %s: No space left on device; the download was stopped" % dest)
+    assert not dest.exists() and leftovers(tmp_path) == []
+
+
+def test_no_room_for_the_temporary_file_fails_before_any_call(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def mkstemp(**_kwargs: Any) -> Any:
+        raise NO_SPACE
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    fake = server()
+    dest = tmp_path / "solver.log"
+    result = run(monkeypatch, dest, fake)
+    assert result["failed"] is True
+    assert result["msg"] == "dest: cannot write %s: No space left on device; nothing was downloaded" % dest
+    assert fake.calls == [] and not dest.exists()
+
+
+def test_an_unreadable_dest_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    dest = tmp_path / "solver.log"
+    dest.write_bytes(b"an older copy")
+    real_open = open
+
+    def guarded(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(path) == str(dest):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", guarded)
+    fake = server()
+    result = run(monkeypatch, dest, fake, force=True)
+    assert result["failed"] is True
+    assert result["msg"] == "dest: cannot read %s: Permission denied; nothing was downloaded" % dest
+    assert fake.calls == []
+
+
+def test_what_is_not_a_file_is_refused_and_dest_kept(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    dest = tmp_path / "solver.log"
+    dest.write_bytes(b"an older copy")
+    fake = server()
+
+    def sign_in_page(fileobj: Any, template: str, *parts: Any, max_bytes: Any = None) -> int:
+        raise NotAFile("the server answered 200 with text/html (a sign-in page of a gateway or proxy?), not a file",
+                       "GET", "/api/jobs/x/messages/y/file", 200, "text/html")
+
+    monkeypatch.setattr(fake, "download_to", sign_in_page)
+    result = run(monkeypatch, dest, fake, force=True)
+    assert result["failed"] is True
+    assert result["msg"] == ("GET /api/jobs/x/messages/y/file: the server answered 200 with text/html (a sign-in page "
+                             "of a gateway or proxy?), not a file; nothing was written to dest (%s)" % dest)
+    assert dest.read_bytes() == b"an older copy" and leftovers(tmp_path) == []
