@@ -72,8 +72,8 @@ notes:
   - The task fails in one line, C(no message file <message_id> for job <job_id>), when the server has no such file
     (or the job or its scenario is not visible to the user).
   - "A refused answer reads C(GET /api/jobs/<job_id>/messages/<message_id>/file: the server answered 200 with text/html
-    (a sign-in page of a gateway or proxy?), not a file; nothing was written to dest (<dest>)); the request is not
-    repeated. Check the proxy or single-sign-on gateway in front of Insight, or O(url)."
+    (a sign-in page of a gateway or proxy?), not a message file; nothing was written to dest (<dest>)); the request is
+    not repeated. Check the proxy or single-sign-on gateway in front of Insight, or O(url)."
 seealso:
   - module: xpress.insight.insight_job_info
 """
@@ -151,6 +151,7 @@ from typing import Any, Dict, Optional
 from ansible_collections.xpress.insight.plugins.module_utils._args import check_id
 from ansible_collections.xpress.insight.plugins.module_utils._errors import (InsightConfigError, InsightError,
                                                                              InsightHTTPError, NotAFile)
+from ansible_collections.xpress.insight.plugins.module_utils._media import describe_not_a_file
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
 CHUNK = 65536
@@ -216,7 +217,8 @@ def download(module: InsightModule, job_id: str, message_id: str, directory: str
         raise
     except NotAFile as exc:
         remove(tmp)
-        raise InsightError("%s; nothing was written to dest (%s)" % (exc.to_line(), dest)) from None
+        raise InsightError("the server answered %d with %s, not a message file; nothing was written to dest (%s)"
+                           % (exc.status, describe_not_a_file(exc.content_type), dest), exc.method, exc.path) from None
     except OSError as exc:
         # A full disk, a quota, a size limit: also raised when closing flushes what was buffered.
         remove(tmp)
@@ -244,14 +246,14 @@ def check_dest(value: Any) -> str:
     return dest
 
 
+FIELD_NOUNS = {"job_id": "job", "message_id": "app message"}
+
+
 def check_selector(value: Any, field: str) -> str:
     # A blank id is an unset variable, never "any": it is named as such rather than as a malformed UUID.
     if value is None or not str(value).strip():
         raise InsightConfigError("%s: empty; give the UUID of the %s" % (field, FIELD_NOUNS[field]))
     return check_id(value, field)
-
-
-FIELD_NOUNS = {"job_id": "job", "message_id": "app message"}
 
 
 def run_module(module: InsightModule) -> Dict[str, Any]:

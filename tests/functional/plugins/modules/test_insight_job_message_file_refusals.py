@@ -21,9 +21,9 @@ FILE_ROUTE = "GET /api/jobs/{id}/messages/{appMessageId}/file"
 MESSAGE = jid(501)
 CONTENT = b"route plan: depot A -> B -> C\n" * 500
 HTML_LINE = ("GET /api/jobs/%s/messages/%s/file: the server answered 200 with text/html; charset=utf-8 (a sign-in "
-             "page of a gateway or proxy?), not a file; nothing was written to dest (%s)")
+             "page of a gateway or proxy?), not a message file; nothing was written to dest (%s)")
 UNTYPED_LINE = ("GET /api/jobs/%s/messages/%s/file: the server answered 200 with no content type (Insight names "
-                "every file application/vnd.com.fico.xpress.insight.v2+octet-stream), not a file; nothing was written "
+                "every file application/vnd.com.fico.xpress.insight.v2+octet-stream), not a message file; nothing was written "
                 "to dest (%s)")
 # Not writable even by root: sysfs refuses new files in its directories.
 ROOT_PROOF_DIR = Path("/sys/kernel")
@@ -114,7 +114,7 @@ def test_other_content_types_are_refused_by_name(hostile, run_playbook, tmp_path
     result = run_playbook(play(task("forced", job_id=jid(1), message_id=MESSAGE, dest=str(dest), force=True)),
                           env=dict(hostile.env(), INSIGHT_RETRIES="0"))
     assert one_line(result, "forced") == (
-        "GET %s: the server answered 200 with %s (%s), not a file; nothing was written to dest (%s)"
+        "GET %s: the server answered 200 with %s (%s), not a message file; nothing was written to dest (%s)"
         % (route, content_type, likely, dest))
     assert dest.read_bytes() == b"a good copy" and leftovers(tmp_path) == []
     # Refused on sight, not asked again.

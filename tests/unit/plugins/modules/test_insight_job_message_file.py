@@ -263,5 +263,5 @@ def test_what_is_not_a_file_is_refused_and_dest_kept(monkeypatch: pytest.MonkeyP
     result = run(monkeypatch, dest, fake, force=True)
     assert result["failed"] is True
     assert result["msg"] == ("GET /api/jobs/x/messages/y/file: the server answered 200 with text/html (a sign-in page "
-                             "of a gateway or proxy?), not a file; nothing was written to dest (%s)" % dest)
+                             "of a gateway or proxy?), not a message file; nothing was written to dest (%s)" % dest)
     assert dest.read_bytes() == b"an older copy" and leftovers(tmp_path) == []
