@@ -55,7 +55,7 @@ def calls(tmp_path: Path, message_job: str) -> list:
         task("insight_folder", "one", {"path": "/Logistics/Docs/A", "share_status": "READONLY"}, diff=True),
         task("insight_folder", "list", {"path": ["/Logistics/Docs/A", "/Logistics/Docs/B"]}),
         task("insight_folder", "moved", {"path": "/Logistics/Docs/B", "state": "moved", "dest": "/Logistics"}),
-        task("insight_folder", "absent", {"path": "/Logistics/B", "state": "absent"}),
+        task("insight_folder", "absent", {"path": "/Logistics/B", "state": "absent", "force": True}),
         task("insight_folder", "absent list", {"path": ["/Logistics/Docs", "/Logistics/Nope"], "state": "absent", "force": True}),
         task("insight_folder_info", "tree", {"path": "/Logistics/Reports", "recurse": True, "include_scenarios": True}),
         task("insight_folder_info", "app", {"app": "Portfolio"}),
