@@ -264,8 +264,8 @@ class Repository:
                                "duplicate folder %s the server made instead"
                                % (show(path.text, bare=True), show(duplicate.get("name"))))
         self.warn("%s: another writer created this folder at the same time; removed the duplicate %s that the server "
-                  "made for this run and used the existing folder" % (show(path.text, bare=True),
-                                                                       show(duplicate.get("name"))))
+                  "made for this run and used the existing folder"
+                  % (show(path.text, bare=True), show(duplicate.get("name"))))
         return existing
 
     def twin(self, container: Item, name: str, exclude: Optional[str]) -> Optional[Item]:

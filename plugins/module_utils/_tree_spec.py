@@ -127,9 +127,9 @@ def _level(value: Any, parent_rel: str) -> List[Node]:
         if isinstance(item, Mapping) and _is_full_node(item):
             nodes.append(_full_node(item, parent_rel, index))
         elif isinstance(item, Mapping) and any(key in item for key in _SETTING_KEYS):
-            given = ", ".join(key for key in _SETTING_KEYS if key in item)
+            keys = [key for key in _SETTING_KEYS if key in item]
             raise InsightConfigError("%s: has %s but no name; give name: (a folder literally named %s needs the full "
-                                     "form {name: %s})" % (where, given, given.split(", ")[0], given.split(", ")[0]))
+                                     "form {name: %s})" % (where, ", ".join(keys), keys[0], keys[0]))
         elif isinstance(item, Mapping) and item:
             for name, children in item.items():
                 _node_name(name, where)

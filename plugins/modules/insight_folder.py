@@ -131,9 +131,9 @@ options:
         A node's settings apply to that folder only (see O(inherit)); settings a node leaves out are not compared.
       - The compact form, a mapping of each name to its children (a mapping of the same form, or null), describes
         trees without settings; both forms can be mixed. A mapping with a C(name) key is always the full form, so a
-        folder literally named C(name) (or C(children), C(owner), C(share_status)) needs the full form
-        (C({name: name})).
-      - A name must be a string. A null name (an unset variable), a number (quote years: V("2025"); YAML reads
+        folder literally named C(name) (or C(children), C(owner), C(share_status)) needs the full form, a node
+        whose C(name) is V(name).
+      - A name must be a string. A null name (an unset variable), a number (quote years, as in V("2025"); YAML reads
         C(0700) as 448) or a boolean (YAML reads C(No), C(yes), C(off) as booleans) fails naming the node's position,
         as does a compact key that arrives as C(true) or C(false). A compact node's value must be null, a list or a
         mapping.
@@ -142,7 +142,7 @@ options:
         any change.
       - An empty tree (V([]), V({}), an empty string) changes nothing and says so in C(msg); with O(prune=true) it
         fails, since it would delete every folder below the parent.
-      - Diffs, plans and messages show a name with anything but plain text escaped (V('Team\u00a0A')), so names
+      - Diffs, plans and messages show a name with anything but plain text escaped (V('Team\\u00a0A')), so names
         that look alike can be told apart.
       - Everything is read first (one listing per existing folder) and planned; check mode returns exactly that
         plan, and diff mode shows the tree before and after as indented text. A converged tree makes no write.
@@ -158,7 +158,7 @@ options:
         any change. Each folder is read again right before its DELETE, as with O(state=absent).
       - A plan that would delete a folder and create a sibling whose name differs from it only by case, Unicode
         normalisation or white space (V(Reports) and V(reports), NFC and NFD, a trailing no-break space) fails before
-        any change, naming both: some servers treat such names as one.
+        any change, naming both, since some servers treat such names as one.
     type: bool
     default: false
   max_deletions:

@@ -41,7 +41,7 @@ options:
   app:
     description:
       - The name or UUID of an app, to read the folders at its root. The task fails if no such app exists, if two
-        apps match (two apps with this name, or a UUID that is also another app's name: give the UUID of the one
+        apps match (two apps with this name, or a UUID that is also another app's name; give the UUID of the one
         meant), or if O(app) is empty or blank.
     type: str
   recurse:

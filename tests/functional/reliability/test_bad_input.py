@@ -165,7 +165,7 @@ ROWS: List[Row] = [
     row("folder rename with a list of paths", FOLDER, "name: renames one folder", path=["/Logistics/Scratch"], name="New"),
     row("folder_info path with a .. segment", FOLDER_INFO, "the folder name '..' is not allowed", path="/Logistics/.."),
     # insight_folder with tree
-    row("folder tree empty name", FOLDER, "tree (under Area): the name '' is empty", path="/Plant",
+    row("folder tree empty name", FOLDER, "tree (under Area, node 1): the name '' is empty", path="/Plant",
         tree=[{"name": "Area", "children": [{"name": ""}]}]),
     row("folder tree duplicate siblings", FOLDER, "the name 'Area' is given twice among siblings", path="/Plant",
         tree=[{"name": "Area"}, {"Area": None}]),

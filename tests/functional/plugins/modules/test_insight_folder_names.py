@@ -71,8 +71,8 @@ def look_alike_seed(names: List[str]) -> Dict[str, Any]:
     (NFC, NFD, "'/Plant/R\u00e9ports'", "'/Plant/Re\\u0301ports'"),
     ("Team A", NBSP, "'/Plant/Team A'", "'/Plant/Team A\\u00a0'"),
 ], ids=["nfc-nfd", "trailing-nbsp"])
-def test_prune_refuses_unicode_and_white_space_look_alikes(insight, run_playbook, existing, declared, shown_existing,
-                                                            shown_declared):
+def test_prune_refuses_unicode_and_white_space_look_alikes(insight, run_playbook, existing, declared,
+                                                           shown_existing, shown_declared):
     insight.reset(look_alike_seed([existing]))
     insight.reset_counters()
     result = run_playbook(play(task("prune", path="/Plant", tree=[{"name": declared}], prune=True, force=True,
@@ -102,10 +102,9 @@ def test_diff_and_messages_tell_look_alikes_apart(insight, run_playbook):
 # -- twin apps (item 3) ----------------------------------------------------------------------------------------
 
 def twin_seed(third: Any = None) -> Dict[str, Any]:
-    apps = [{"id": APP_1, "name": "Logistics", "folders": [
-                {"name": "Reports", "scenarios": [{"name": "Base case"}]}, {"name": "Old"}]},
-            {"id": APP_2, "name": "Logistics", "folders": [
-                {"name": "Reports", "scenarios": [{"name": "Other base"}]}, {"name": "Old"}, {"name": "Spare"}]}]
+    one = [{"name": "Reports", "scenarios": [{"name": "Base case"}]}, {"name": "Old"}]
+    two = [{"name": "Reports", "scenarios": [{"name": "Other base"}]}, {"name": "Old"}, {"name": "Spare"}]
+    apps = [{"id": APP_1, "name": "Logistics", "folders": one}, {"id": APP_2, "name": "Logistics", "folders": two}]
     return {"users": USERS, "apps": apps + ([third] if third else [])}
 
 

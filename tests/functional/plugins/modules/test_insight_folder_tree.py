@@ -239,7 +239,7 @@ def test_tree_bad_input_is_refused_before_any_write(insight, run_playbook):
     result = run_playbook(book)
     expected = {
         "dup": "tree (top level): the name 'A' is given twice among siblings",
-        "empty": "tree (under A): the name '' is empty",
+        "empty": "tree (under A, node 1): the name '' is empty",
         "owner": "tree (/Logistics/New/X): owner: there is no user named 'nobody'",
         "scenario": "tree (/Logistics/Sandbox): is a scenario on the server, not a folder",
         "bad share": "share_status 'PUBLIC' is not one of",
