@@ -32,6 +32,11 @@ def pick_app(apps: Sequence[Mapping[str, Any]], wanted: str, option: str, how: s
     if not found:
         raise InsightConfigError("%s: there is no app named %s on the server (or it is not visible to this user)"
                                  % (option, show(wanted)))
+    raise ambiguous(option, wanted, found, how)
+
+
+def ambiguous(option: str, wanted: str, found: Sequence[Mapping[str, Any]], how: str = "its id") -> InsightConfigError:
+    """The one line for an app name (or id) that several apps answer to."""
     ids = ", ".join("%s (%s)" % (app.get("id"), show(app.get("name"))) for app in found)
-    raise InsightConfigError("%s: %s matches %d apps: %s; name the one meant by %s. Nothing was read or changed"
-                             % (option, show(wanted), len(found), ids, how))
+    return InsightConfigError("%s: %s matches %d apps: %s; name the one meant by %s. Nothing was read or changed"
+                              % (option, show(wanted), len(found), ids, how))

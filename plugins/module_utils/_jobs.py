@@ -10,6 +10,7 @@ import functools
 import re
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
+from ._apps import ambiguous, pick_app
 from ._args import check_id
 from ._errors import InsightConfigError, InsightHTTPError
 from ._listing import LISTING_PASSES, settled_listing
@@ -153,8 +154,7 @@ class JobFilter:
             for item in self.app:
                 ids = names.get(item, set())
                 if len(ids) > 1:
-                    raise InsightConfigError("app: %d apps are named %r (ids %s); give the app by its id"
-                                             % (len(ids), item, ", ".join(sorted(ids))))
+                    raise ambiguous("app", item, [{"id": i, "name": item} for i in sorted(ids)])
         return self
 
     def server_side(self) -> "JobFilter":
@@ -325,19 +325,9 @@ def read_pass(client: Any, job_filter: JobFilter, include_finished: bool = False
 
 
 def resolve_apps(client: Any, wanted: Optional[Sequence[str]], option: str = "app") -> Optional[List[str]]:
-    """Check that every app named (by name or id) exists; returns the ids, or raises naming the option."""
+    """Check that every app named (by name or id) exists; returns the ids, or raises naming the option. An app name
+    that two apps share is never taken for both (nor for the first): pick_app refuses it, naming the ids."""
     if not wanted:
         return None
     apps = list(client.paged("/api/apps"))
-    ids: List[str] = []
-    for item in wanted:
-        by_id = [a for a in apps if str(a.get("id", "")).lower() == item.strip().lower()]
-        found = by_id or [a for a in apps if a.get("name") == item]
-        if not found:
-            raise InsightConfigError("%s: no app named or with id %r on the server" % (option, item))
-        if len(found) > 1:
-            # Two apps with one name: taking both (or the first) would act on jobs of an app the user did not mean.
-            raise InsightConfigError("%s: %d apps are named %r (ids %s); give the app by its id" % (
-                option, len(found), item, ", ".join(sorted(str(a.get("id")) for a in found))))
-        ids.append(str(found[0]["id"]))
-    return ids
+    return [str(pick_app(apps, item, option)["id"]) for item in wanted]

@@ -215,7 +215,7 @@ def test_bad_arguments_fail_with_one_line(plugin, start, args, message):
 def test_an_app_the_server_does_not_have_stops_the_source(plugin, insight, start):
     del start
     queue: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
-    with pytest.raises(plugin["SourceConfigError"], match="app: no app named or with id 'Nope' on the server"):
+    with pytest.raises(plugin["SourceConfigError"], match="app: there is no app named 'Nope' on the server"):
         asyncio.run(asyncio.wait_for(plugin["main"](queue, {"app": "Nope", "interval": 0.1}), timeout=30))
     assert polls(insight) == 0
 
@@ -227,7 +227,7 @@ def test_an_app_name_two_apps_share_stops_the_source_naming_their_ids(plugin, in
                             {"name": "Logistics", "id": twin, "scenarios": [{"name": "Plan B", "id": IDS["Plan B"]}]}],
                    "jobs": [job("Plan A", "QUEUED"), {"id": IDS["Other"], "scenario_id": IDS["Plan B"], "status": "QUEUED"}]})
     queue: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
-    with pytest.raises(plugin["SourceConfigError"], match="app: 2 apps are named 'Logistics' \\(ids .*%s" % twin):
+    with pytest.raises(plugin["SourceConfigError"], match="app: 'Logistics' matches 2 apps: .*%s" % twin):
         asyncio.run(asyncio.wait_for(plugin["main"](queue, {"app": "Logistics", "interval": 0.1}), timeout=30))
     assert polls(insight) == 0
 

@@ -294,7 +294,7 @@ def test_bad_options_are_one_line(insight, run_inventory):
     line = failure(run_inventory, config(status=["COMPLETED"]))
     assert line == "status: COMPLETED only appear with include_finished: true", line
     line = failure(run_inventory, config(app=["Nope"]))
-    assert "app: no app named or with id 'Nope'" in line, line
+    assert "app: there is no app named 'Nope'" in line, line
     line = failure(run_inventory, config(scenario_id=["not-a-uuid"]))
     assert line.startswith("scenario_id"), line
 

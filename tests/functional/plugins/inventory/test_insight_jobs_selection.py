@@ -110,7 +110,7 @@ def test_an_app_name_two_apps_share_fails_and_an_id_selects_one(insight, run_inv
     insight.reset(seed(twin=True))
     insight.reset_counters()
     line = failure(run_inventory, config(app=["Logistics"]), lenient=False)
-    assert "app: 2 apps are named 'Logistics' (ids " in line and TWIN in line, line
+    assert "app: 'Logistics' matches 2 apps: " in line and TWIN in line, line
     assert insight.counters()["by_route"].get(LIST_ROUTE, 0) == 0
     listing = run_inventory(config(app=[TWIN]))
     assert hosts_of(listing, "insight_jobs") == {jid(7)}

@@ -91,7 +91,7 @@ def test_bad_input_fails_with_one_clear_line(insight, run_playbook):
     messages = {name: result.task(name)["msg"] for name in ("bad_uuid", "missing_job", "unknown_app", "id_and_filter", "bad_age")}
     assert messages["bad_uuid"] == "id: 'not-a-uuid' is not a UUID"
     assert messages["missing_job"].startswith("id: no job 00000000-0000-0000-0000-000000000000")
-    assert messages["unknown_app"] == "app: no app named or with id 'No such app' on the server"
+    assert messages["unknown_app"] == "app: there is no app named 'No such app' on the server (or it is not visible to this user)"
     assert "mutually exclusive" in messages["id_and_filter"] and "status" in messages["id_and_filter"]
     assert messages["bad_age"].startswith("created_before: 'yesterday' is neither an age")
     for name, msg in messages.items():

@@ -227,7 +227,7 @@ def test_an_app_name_two_apps_share_fails_before_any_listing(insight, run_playbo
     for name in ("cancel by name", "list by name"):
         assert task_status(result, name) == "failed"
         msg = result.task(name)["msg"]
-        assert "app: 2 apps are named 'Logistics' (ids " in msg and TWIN in msg and "give the app by its id" in msg, msg
+        assert "app: 'Logistics' matches 2 apps: " in msg and TWIN in msg and "name the one meant by its id" in msg, msg
     assert by_route(insight, LIST) == 0
     assert statuses(insight) == before
 

@@ -195,7 +195,7 @@ def test_one_scenario_is_filtered_by_the_server(source: Source) -> None:
 
 
 def test_an_unknown_app_fails_naming_it(source: Source) -> None:
-    with pytest.raises(AnsibleParserError, match=r"^app: no app named or with id 'Nowhere' on the server$"):
+    with pytest.raises(AnsibleParserError, match=r"^app: there is no app named 'Nowhere' on the server \(or it is not visible to this user\)$"):
         source.parse({"app": ["Nowhere"]})
 
 

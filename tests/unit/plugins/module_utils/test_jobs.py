@@ -109,7 +109,7 @@ class Apps:
 def test_filter_resolves_app_names_to_ids_once():
     selected = JobFilter(app=["Logistics", "a2"]).resolve(Apps())
     assert selected.app == ["a1", "a2"]
-    with pytest.raises(InsightConfigError, match=r"^app: no app named or with id 'Nope'"):
+    with pytest.raises(InsightConfigError, match=r"^app: there is no app named 'Nope'"):
         JobFilter(app=["Nope"]).resolve(Apps())
 
 
@@ -120,11 +120,12 @@ class TwinApps:
 
 
 def test_an_app_name_two_apps_share_fails_naming_both_and_an_id_picks_one():
-    with pytest.raises(InsightConfigError, match=r"^app: 2 apps are named 'Logistics' \(ids a1, a9\); give the app by its id$"):
+    with pytest.raises(InsightConfigError, match=r"^app: 'Logistics' matches 2 apps: a1 \('Logistics'\), a9 \('Logistics'\); "
+                       r"name the one meant by its id\. Nothing was read or changed$"):
         JobFilter(app=["Logistics"]).resolve(TwinApps())
     assert JobFilter(app=["A9"]).resolve(TwinApps()).app == ["a9"]
     cached = [{"app": {"id": "a1", "name": "Logistics"}}, {"app": {"id": "a9", "name": "Logistics"}}]
-    with pytest.raises(InsightConfigError, match=r"^app: 2 apps are named 'Logistics'"):
+    with pytest.raises(InsightConfigError, match=r"^app: 'Logistics' matches 2 apps: a1 \('Logistics'\), a9"):
         JobFilter(app=["Logistics"]).resolve_from_jobs(cached)
     JobFilter(app=["a9"]).resolve_from_jobs(cached)
 

@@ -218,5 +218,5 @@ def test_option_errors_name_the_option_before_any_call(monkeypatch: pytest.Monke
 def test_an_unknown_app_fails_before_listing(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = seeded()
     result = run(monkeypatch, {"app": ["Nowhere"]}, fake)
-    assert result["msg"] == "app: no app named or with id 'Nowhere' on the server"
+    assert result["msg"] == "app: there is no app named 'Nowhere' on the server (or it is not visible to this user)"
     assert fake.calls == ["GET /api/apps"]

@@ -104,7 +104,7 @@ def test_an_unknown_app_fails_naming_it(monkeypatch: pytest.MonkeyPatch) -> None
     fake = seeded()
     result = run(monkeypatch, {"app": ["Nowhere"]}, fake)
     assert result["failed"] is True
-    assert result["msg"] == "app: no app named or with id 'Nowhere' on the server"
+    assert result["msg"] == "app: there is no app named 'Nowhere' on the server (or it is not visible to this user)"
     assert "GET /api/jobs" not in fake.calls
 
 
