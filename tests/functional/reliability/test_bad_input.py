@@ -141,7 +141,7 @@ ROWS: List[Row] = [
     # the insight_jobs inventory plugin
     row("inventory scenario id not a uuid", INVENTORY, "is not a UUID", scenario_id=["nope"]),
     row("inventory unknown app", INVENTORY, "Nowhere", app=["Nowhere"]),
-    row("inventory unknown app by its old option name", INVENTORY, "app: no app named", apps=["Nowhere"]),
+    row("inventory unknown app by its old option name", INVENTORY, "app: there is no app named", apps=["Nowhere"]),
     row("inventory unknown status", INVENTORY, "status", status=["RUNNING"]),
     row("inventory finished status without include_finished", INVENTORY, "include_finished", status=["COMPLETED"]),
     row("inventory wrong secret", INVENTORY, "401", secret="not-the-secret"),

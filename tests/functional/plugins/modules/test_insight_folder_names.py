@@ -140,8 +140,9 @@ def test_a_path_naming_twin_apps_fails_before_any_listing(insight, run_playbook)
 
 def test_an_app_named_by_its_id(insight, run_playbook):
     insight.reset(twin_seed())
-    book = play(task("prune 2", path="/%s" % APP_2, tree=[{"name": "Reports"}, {"name": "Old"}], prune=True),
-                task("absent 1", path="/%s/Old" % APP_1, state="absent"),
+    book = play(task("prune 2", path="/%s" % APP_2, tree=[{"name": "Reports"}, {"name": "Old"}], prune=True,
+                     force=True),
+                task("absent 1", path="/%s/Old" % APP_1, state="absent", force=True),
                 task("make 1", path="/%s/New/Sub" % APP_1.upper()),
                 task("again 1", path="/%s/New/Sub" % APP_1),
                 task("move 1", path="/%s/New" % APP_1, state="moved", dest="/%s/Reports" % APP_1),
