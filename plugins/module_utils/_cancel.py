@@ -177,6 +177,14 @@ class CancelRun:
 
     def _after_repeat(self, job_id: str, refusal: InsightHTTPError) -> Tuple[str, str, str]:
         """What a repeated DELETE answered 404 or 409 did, as the job read by its id tells it."""
+        return self._read_back(job_id, refusal, ours=True)
+
+    def _ended_meanwhile(self, job_id: str, conflict: InsightHTTPError) -> Tuple[str, str, str]:
+        return self._read_back(job_id, conflict, ours=False)
+
+    def _read_back(self, job_id: str, refusal: InsightHTTPError, ours: bool) -> Tuple[str, str, str]:
+        """A refused DELETE, judged by the job read by its id. `ours`: the DELETE went out more than once, so the
+        lost first attempt may have been accepted."""
         try:
             _job_id, state = self._read(job_id)
         except InsightError:
@@ -184,7 +192,7 @@ class CancelRun:
         if state is None:
             return job_id, "missing", ""
         status = state.get("status")
-        if status in ("CANCELLING", "CANCELLED"):
+        if ours and status in ("CANCELLING", "CANCELLED"):
             # The lost first answer accepted the cancellation (or another run's did at the same moment: the two
             # cannot be told apart, and either way the job is now being cancelled as asked).
             self.asked[job_id] = self.clock()
@@ -196,23 +204,10 @@ class CancelRun:
                 self.before.pop(job_id, None)
                 self.states.pop(job_id, None)
             return job_id, "skipped", str(status)
-        # Still QUEUED or running after the server refused: nothing says the cancellation was accepted.
-        return job_id, "failed", "%s (the job is still %s)" % (error_text(refusal), status)
-
-    def _ended_meanwhile(self, job_id: str, conflict: InsightHTTPError) -> Tuple[str, str, str]:
-        try:
-            _job_id, state = self._read(job_id)
-        except InsightError:
-            return job_id, "failed", error_text(conflict)
-        if state is None:
-            return job_id, "missing", ""
-        if state.get("status") in NOT_CANCELLABLE:
-            self.states[job_id] = self._record(state)
-            if state.get("status") in FINISHED:
-                self.before.pop(job_id, None)
-                self.states.pop(job_id, None)
-            return job_id, "skipped", str(state["status"])
-        return job_id, "failed", error_text(conflict)
+        if ours:
+            # Still QUEUED or running after the server refused: nothing says the cancellation was accepted.
+            return job_id, "failed", "%s (the job is still %s)" % (error_text(refusal), status)
+        return job_id, "failed", error_text(refusal)
 
     # -- waiting ------------------------------------------------------------------------------------------------
 
