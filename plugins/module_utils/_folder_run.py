@@ -442,8 +442,8 @@ class FolderRun:
             if _path_of(folder) in self.deleted:
                 continue
             # A folder gone by the time it is read again needs no DELETE; one that changed since the plan is refused.
-            if (folder in targets and not self.check_mode
-                    and guard.before_delete(folder, planned[targets.index(folder)], self.deleted)):
+            sent = folder in targets and not self.check_mode
+            if sent and guard.before_delete(folder, planned[targets.index(folder)], self.deleted):
                 self.repo.delete(folder["id"])
             self.deleted.append(_path_of(folder))
             self.note_diff(_path_of(folder), _path_of(folder), folder, None)
