@@ -211,7 +211,7 @@ def test_the_state_is_bounded_by_the_jobs_listed_while_jobs_come_and_go(insight,
 def test_the_backoff_is_capped_before_it_is_computed(plugin):
     """The pause of the 1,025th failure in a row and later ones (2 ** 1024 used to raise OverflowError)."""
     backoff = plugin["Backoff"](10.0)
-    pauses = [backoff.failed("down") for _ in range(5000)]
+    pauses = [backoff.failed("poll %d failed" % number) for number in range(5000)]
     assert pauses[:3] == [10.0, 20.0, 40.0]
     assert set(pauses[1024:]) == {300.0}
     assert backoff.succeeded() == 10.0
