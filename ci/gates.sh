@@ -135,7 +135,7 @@ gate_ruff() {
 gate_mypy() {
     # From the collections root, so `ansible_collections.xpress.insight.plugins...` imports resolve (.mypy.ini).
     (cd "$COLLECTIONS" && mypy --config-file "$COPY/.mypy.ini" --cache-dir "$BUILD/mypy-cache" \
-        ansible_collections/xpress/insight/plugins)
+        ansible_collections/xpress/insight/plugins ansible_collections/xpress/insight/extensions)
 }
 
 gate_sanity() {

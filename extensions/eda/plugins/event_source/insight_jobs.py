@@ -11,8 +11,9 @@ Polls the server's list of unfinished jobs every ``interval`` seconds and puts o
                  "detected_at": "2026-01-31T12:00:00.000000+00:00"}}
 
 Arguments: the connection options of the collection (url, client_id, secret, token, auth_url, validate_certs,
-ca_path, timeout, retries, with the same INSIGHT_* environment fallbacks), interval (default 10), the job filters
-app, status, owner and scenario_id, events, queued_for and emit_existing (default false).
+ca_path, timeout, retries, with the same INSIGHT_* environment fallbacks), interval (default 10), the job filters of
+the modules (module_utils/_jobs.py job_filter_argument_spec: app, status, owner, scenario_id, ...), events, queued_for
+and emit_existing (default false).
 docs/docsite/rst/event_source.rst is the full reference.
 """
 
@@ -23,7 +24,7 @@ import datetime
 import logging
 import os
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
@@ -52,11 +53,18 @@ except ImportError:
 LOG = logging.getLogger("xpress.insight.insight_jobs")
 
 EVENT_TYPES = ("new", "status_changed", "finished", "gone", "queued_longer_than")
-FILTER_OPTIONS = ("app", "status", "owner", "scenario_id")
-OWN_OPTIONS = ("interval",) + FILTER_OPTIONS + ("events", "queued_for", "emit_existing")
+# The job filters of the modules, by name and alias: a filter added to the shared spec reaches the source as it is.
+FILTER_SPEC: Dict[str, Dict[str, Any]] = _jobs.job_filter_argument_spec()
+FILTER_OPTIONS: Tuple[str, ...] = tuple(FILTER_SPEC)
+FILTER_ALIASES: Dict[str, str] = {alias: name for name, spec in FILTER_SPEC.items() for alias in spec.get("aliases", ())}
+OWN_OPTIONS = ("interval",) + FILTER_OPTIONS + tuple(FILTER_ALIASES) + ("events", "queued_for", "emit_existing")
 DEFAULT_INTERVAL = 10.0
 # The longest pause between two polls while the server is failing.
 MAX_BACKOFF = 300.0
+# Doublings past this many are capped before computing: 2 ** 1024 overflows a float after a long weekend of failures.
+MAX_DOUBLINGS = 32
+# How many polls in a row may fail to read one job that left the list before it is reported and no longer asked for.
+UNREADABLE_TRIES = 5
 # Past this many jobs that left the list in one interval, one pass over the job history costs fewer calls.
 HISTORY_PASS_MIN = 25
 GONE = "GONE"
@@ -67,10 +75,10 @@ BAD_ANSWER = (TypeError, ValueError, KeyError, AttributeError)
 # -- the job calls of module_utils/_jobs.py, all in one place ----------------------------------------------------
 
 
-def make_filter(options: Mapping[str, Any]) -> Tuple[Any, Optional[frozenset]]:
-    """The listing filter (app, owner, scenario_id) and the statuses wanted in events (None: all)."""
-    job_filter = _jobs.JobFilter.from_options({name: options.get(name) for name in ("status", "app", "owner", "scenario_id")})
-    statuses = job_filter.status
+def make_filter(options: Mapping[str, Any]) -> Tuple[Any, Optional[FrozenSet[str]]]:
+    """The listing filter (every job filter but status) and the statuses wanted in events (None: all)."""
+    job_filter = _jobs.JobFilter.from_options({name: options.get(name) for name in FILTER_OPTIONS})
+    statuses: Optional[FrozenSet[str]] = job_filter.status
     job_filter.status = None
     return job_filter, statuses
 
@@ -132,6 +140,30 @@ def _list_arg(value: Any, name: str) -> Optional[List[str]]:
     raise SourceConfigError("%s: %r is neither a list nor a comma-separated string" % (name, value))
 
 
+def _filter_arg(value: Any, name: str) -> Any:
+    """A filter argument in the shape its spec takes: a list (from a list or a comma-separated string) or a string."""
+    if FILTER_SPEC[name].get("type") == "list":
+        return _list_arg(value, name)
+    if value is None or isinstance(value, str):
+        return value
+    raise SourceConfigError("%s: %r is not a string" % (name, value))
+
+
+def _canonical_filters(args: Mapping[str, Any]) -> Dict[str, Any]:
+    """The filter arguments by their names, aliases folded in; an argument given under two of its names fails."""
+    found: Dict[str, Any] = {}
+    given: Dict[str, str] = {}
+    for key, value in args.items():
+        name = FILTER_ALIASES.get(str(key), str(key))
+        if name not in FILTER_SPEC:
+            continue
+        if name in given:
+            raise SourceConfigError("%s: given twice (as %s and %s); give one" % (name, given[name], key))
+        given[name] = str(key)
+        found[name] = value
+    return found
+
+
 def _seconds(value: Any, name: str) -> float:
     """A number of seconds, or an age such as 30m, 1h or 1d12h."""
     if isinstance(value, bool):
@@ -169,11 +201,12 @@ class SourceOptions:
             raise SourceConfigError("%s: unknown argument; valid: %s" % (", ".join(unknown), ", ".join(sorted(known))))
         self.connection = connection_options(args, environ)
         self.interval = DEFAULT_INTERVAL if args.get("interval") is None else _seconds(args["interval"], "interval")
-        filters = {name: _list_arg(args.get(name), name) for name in FILTER_OPTIONS}
+        given = _canonical_filters(args)
+        filters = {name: _filter_arg(given.get(name), name) for name in FILTER_OPTIONS}
         try:
             # `app: ""` or `status: []` (an unset variable) must fail, not watch every job; "," lists nothing too.
-            check_blank(args)
-            check_blank({name: [] for name in FILTER_OPTIONS if args.get(name) is not None and filters[name] is None})
+            check_blank(given)
+            check_blank({name: [] for name in FILTER_OPTIONS if given.get(name) is not None and filters[name] is None})
             self.job_filter, self.statuses = make_filter(filters)
         except _errors.InsightError as exc:
             raise SourceConfigError(exc.to_line()) from None
@@ -200,15 +233,23 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+# The clock and the pause of the source, looked up at each use: tests replace them to run days of polls in seconds.
+_clock: Callable[[], datetime.datetime] = _now
+_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
 class JobWatcher:
     """Turns successive listings of the unfinished jobs into events. Blocking: main() runs it in a thread."""
 
-    def __init__(self, client: Any, options: SourceOptions, clock: Any = _now) -> None:
+    def __init__(self, client: Any, options: SourceOptions, clock: Optional[Callable[[], datetime.datetime]] = None) -> None:
         self.client = client
         self.options = options
         self.clock = clock
+        # Every collection below holds only jobs of the last listing (known), or of it and those that left it and
+        # could not be read yet (at most UNREADABLE_TRIES polls each): the state never grows with the jobs ever seen.
         self.known: Dict[str, Dict[str, Any]] = {}
         self.queued_reported: Set[str] = set()
+        self.unreadable: Dict[str, int] = {}
         self.started = False
         self.apps_resolved = False
 
@@ -221,7 +262,7 @@ class JobWatcher:
         for job in list_unfinished(self.client, self.options.job_filter):
             if isinstance(job, dict) and isinstance(job.get("id"), str):
                 listed[job["id"]] = job
-        now = self.clock()
+        now = (self.clock or _clock)()
         changes: List[Tuple[str, Dict[str, Any], Optional[str]]] = []
         if not self.started:
             if self.options.emit_existing:
@@ -234,9 +275,21 @@ class JobWatcher:
                 elif before.get("status") != job.get("status"):
                     changes.append(("status_changed", job, before.get("status")))
         departed = {job_id: job for job_id, job in self.known.items() if job_id not in listed}
-        finals = self._final_states(departed)
+        finals, failed = self._final_states(departed)
         # Only now, with every call of this pass done, is the new state remembered: a failed pass changes nothing.
+        unreadable: Dict[str, int] = {}
         for job_id, before in departed.items():
+            if job_id in failed:
+                tries = self.unreadable.get(job_id, 0) + 1
+                if tries < UNREADABLE_TRIES:
+                    # Kept as last seen, so the next poll reads it again; no event until the server tells how it ended.
+                    unreadable[job_id] = tries
+                    listed[job_id] = before
+                else:
+                    LOG.warning("insight_jobs: job %s left the list of unfinished jobs and reading it failed %d polls in a row "
+                                "(%s); it is no longer followed and makes no event: its final status is unknown",
+                                job_id, tries, failed[job_id])
+                continue
             final = finals[job_id]
             if final is None:
                 gone = dict(before, status=GONE)
@@ -249,14 +302,20 @@ class JobWatcher:
                 if final.get("status") != before.get("status"):
                     changes.append(("status_changed", final, before.get("status")))
         self.known = listed
+        self.unreadable = unreadable
+        # Reported once per job while it is listed; a job that left the list is never reported again, so forget it.
+        self.queued_reported.intersection_update(listed)
         self.started = True
-        changes.extend(self._queued_too_long(listed, now))
+        # A job kept only because it could not be read is not listed as queued any more: no queued event for it.
+        changes.extend(self._queued_too_long({job_id: job for job_id, job in listed.items() if job_id not in unreadable}, now))
         detected_at = now.isoformat()
         return [self._event(kind, job, previous, detected_at) for kind, job, previous in changes if self._wanted(kind, job)]
 
-    def _final_states(self, departed: Mapping[str, Dict[str, Any]]) -> Dict[str, Optional[Dict[str, Any]]]:
-        """The state of each job that left the unfinished list, as the server tells it (None: 404, it is gone)."""
+    def _final_states(self, departed: Mapping[str, Dict[str, Any]]) -> Tuple[Dict[str, Optional[Dict[str, Any]]], Dict[str, str]]:
+        """The state of each job that left the unfinished list, as the server tells it (None: 404, it is gone), and
+        why each job that could not be read failed: one unreadable job must not hold back the events of the others."""
         finals: Dict[str, Optional[Dict[str, Any]]] = {}
+        failed: Dict[str, str] = {}
         pending = list(departed)
         if len(pending) > HISTORY_PASS_MIN:
             history = {job.get("id"): job for job in list_with_history(self.client, self.options.job_filter) if isinstance(job, dict)}
@@ -266,13 +325,20 @@ class JobWatcher:
             pending = [job_id for job_id in pending if job_id not in finals]
         for job_id in pending:
             # Never a guess: a job absent from a listing is read by its id, and only a 404 makes it gone.
-            finals[job_id] = read_job(self.client, job_id)
-        return finals
+            try:
+                finals[job_id] = read_job(self.client, job_id)
+            except _errors.InsightConfigError:
+                raise
+            except _errors.InsightError as exc:
+                failed[job_id] = exc.to_line()
+            except BAD_ANSWER as exc:
+                failed[job_id] = "unexpected answer (%s)" % type(exc).__name__
+        return finals, failed
 
     def _queued_too_long(self, listed: Mapping[str, Dict[str, Any]], now: datetime.datetime) -> List[Tuple[str, Dict[str, Any], Optional[str]]]:
         if self.options.queued_for is None:
             return []
-        found = []
+        found: List[Tuple[str, Dict[str, Any], Optional[str]]] = []
         limit = datetime.timedelta(seconds=self.options.queued_for)
         for job_id, job in listed.items():
             if job.get("status") != "QUEUED" or job_id in self.queued_reported:
@@ -310,7 +376,8 @@ class Backoff:
             LOG.warning("insight_jobs: polling failed, retrying with backoff until it works again: %s", reason)
         else:
             LOG.debug("insight_jobs: poll %d of this outage failed: %s", self.failures, reason)
-        return min(self.interval * 2 ** (self.failures - 1), max(self.interval, MAX_BACKOFF))
+        doublings = min(self.failures - 1, MAX_DOUBLINGS)
+        return min(self.interval * 2.0 ** doublings, max(self.interval, MAX_BACKOFF))
 
     def succeeded(self) -> float:
         if self.failures:
@@ -348,4 +415,4 @@ async def main(queue: Any, args: Dict[str, Any]) -> None:
             delay = backoff.succeeded()
             for event in events:
                 await queue.put(event)
-        await asyncio.sleep(delay)
+        await _sleep(delay)

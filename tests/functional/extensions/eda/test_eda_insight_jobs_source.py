@@ -120,6 +120,20 @@ def test_filters_limit_the_jobs_and_the_statuses(insight, start):
     assert source.pending() == [], "the completed job and the other app's failed job make no event"
 
 
+def test_every_job_filter_of_the_modules_reaches_the_source(insight, start, plugin):
+    """The source takes the filters of the shared job filter spec, aliases included: here execution_mode and apps."""
+    assert set(plugin["_jobs"].JOB_FILTER_OPTIONS) <= set(plugin["OWN_OPTIONS"])
+    insight.reset(seed(job("Plan A", "EXECUTING", run_seconds=50, outcome="COMPLETED", execution_mode="RUN"),
+                       job("Plan B", "EXECUTING", run_seconds=50, outcome="COMPLETED", execution_mode="LOAD"),
+                       job("Other", "EXECUTING", app="Portfolio", run_seconds=50, outcome="COMPLETED", execution_mode="LOAD")))
+    source = start(apps="Logistics", execution_mode="load", created_before="1m", events="finished")
+    wait_polls(insight, 2)
+    insight.clock("step", seconds=100)
+    assert summary(source.events(1)) == [("finished", "Plan B", "COMPLETED", "EXECUTING")]
+    wait_polls(insight, 3)
+    assert source.pending() == [], "the RUN job and the other app's job make no event"
+
+
 def test_queued_longer_than_fires_once_per_job(insight, start):
     insight.reset(seed(job("Plan A", "QUEUED", created="-2h", queue_seconds=99999),
                        job("Plan B", "QUEUED", created="-30m", queue_seconds=99999),
@@ -203,6 +217,9 @@ def test_survives_broken_answers(insight, start, caplog):
     ({"owner": " "}, "owner: is empty"),
     ({"scenario_id": ""}, "scenario_id: is empty; leave the option out to not filter by scenario"),
     ({"app": ["Logistics", ""]}, "app: holds an empty value"),
+    ({"execution_mode": ""}, "execution_mode: is empty"),
+    ({"created_after": "yesterday-ish"}, "created_after:"),
+    ({"app": "Logistics", "apps": "Portfolio"}, "app: given twice (as app and apps); give one"),
 ])
 def test_bad_arguments_fail_with_one_line(plugin, start, args, message):
     del start  # only for its INSIGHT_* variables
