@@ -62,10 +62,9 @@ def _shut(connection: Any) -> None:
     sock = getattr(connection, "sock", None)
     if sock is None:
         return
-    try:
+    # Already shut, closed by its own thread, or never connected: nothing left to stop.
+    with contextlib.suppress(OSError, ValueError):
         sock.shutdown(socket.SHUT_RDWR)
-    except (OSError, ValueError):
-        pass  # already shut, closed by its own thread, or never connected: nothing left to stop
 
 
 class _Watchdog:

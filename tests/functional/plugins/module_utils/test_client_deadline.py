@@ -79,7 +79,8 @@ def test_many_calls_keep_one_watchdog_thread_and_a_bounded_heap(make_client, dea
     before = threading.active_count()
     for _call in range(300):
         client.get("/api/apps")
-    assert threading.active_count() == before
+    # Not one more thread (threads of earlier tests' servers may still be ending meanwhile).
+    assert threading.active_count() <= before
     assert len(list(deadline.iter_watchdog_threads())) == 1
     # Ended watches with a 30 s deadline are dropped long before it: the heap holds about the live ones only.
     assert deadline.live_watches() <= 130, deadline.live_watches()
