@@ -52,8 +52,9 @@ options:
     type: path
   timeout:
     description:
-      - Seconds one attempt of a call may take in all (connecting, sending, and reading the whole answer); must be
-        greater than 0. A server that answers slowly, byte by byte, is cut off at that time like one that is silent.
+      - Seconds one attempt of a call may take in all (connecting, sending, and reading the headers and the whole
+        answer, a downloaded file included); must be greater than 0. A server that answers slowly, a header line or
+        a byte at a time, is cut off at that time like one that is silent.
       - Each retry is a new attempt with the same time.
       - If not set, the value of the E(INSIGHT_TIMEOUT) environment variable is used, and V(30) if that is not set either.
     type: float
@@ -139,8 +140,8 @@ options:
       - name: INSIGHT_CA_PATH
   timeout:
     description:
-      - Seconds one attempt of a call may take in all (connecting, sending, and reading the whole answer); must be
-        greater than 0.
+      - Seconds one attempt of a call may take in all (connecting, sending, and reading the headers and the whole
+        answer); must be greater than 0.
       - Each retry is a new attempt with the same time.
     type: float
     default: 30

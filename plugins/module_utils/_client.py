@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from ._args import plain_http_warnings, validate_connection
 from ._auth import IamToken, KeyPairToken, StaticToken, TokenSource
+from ._deadline import Watch, watch_pools, watching
 from ._errors import InsightError, InsightHTTPError, InsightTransportError, ListingUnsettled, NotAFile, snippet
 from ._media import ACCEPT, JSON, NAMES, describe_not_a_file, is_kind
 
@@ -132,7 +133,7 @@ class InsightClient:
         for warning in plain_http_warnings(self.options):
             self._warn(warning)
         # urllib3 makes one attempt only: every repeat is decided in _send, so that one budget covers them all.
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1), max_retries=0)
+        adapter = _WatchedAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1), max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._configure_tls()
@@ -266,44 +267,62 @@ class InsightClient:
 
     def _attempt(self, method: str, url: str, path: str, params: Optional[Mapping[str, Any]], data: Optional[str],
                  headers: Dict[str, str], sink: "_Sink") -> None:
-        """One attempt, all of it (connect, send, the whole body) within `timeout` seconds; raises _Broken."""
-        deadline = time.monotonic() + self.timeout
+        """One attempt, all of it (connect, send, headers, the whole body) within `timeout` seconds; raises _Broken.
+
+        The timeout given to requests bounds each read; the watch bounds their sum (see _deadline.py): at the
+        deadline its watchdog shuts the socket, so a read blocked in the headers returns, and the attempt ends."""
+        with watching(self.timeout) as watch:
+            self._watched_attempt(method, url, path, params, data, headers, sink, watch)
+
+    def _watched_attempt(self, method: str, url: str, path: str, params: Optional[Mapping[str, Any]],
+                         data: Optional[str], headers: Dict[str, str], sink: "_Sink", watch: Watch) -> None:
+        deadline = watch.due
         environment = self._environment(url)
+        late = "no answer within the %gs timeout%%s" % self.timeout
         try:
             response = self.session.request(method, url, params=_query(params), data=data, headers=headers,
                                             timeout=(self.timeout, self.timeout), allow_redirects=False,
                                             verify=environment["verify"], proxies=environment["proxies"], stream=True)
         except requests.exceptions.SSLError as exc:
+            if watch.expired:
+                raise _Broken(late, timed_out=True) from None
             raise InsightTransportError(
                 "TLS error talking to %s: %s; set ca_path to the CA that signed the server's certificate"
                 % (_origin(url), _reason(exc)), method, path) from None
         except requests.exceptions.RequestException as exc:
-            if isinstance(exc, requests.exceptions.Timeout) or _timed_out(exc):
-                connect = isinstance(exc, requests.exceptions.ConnectTimeout)
-                raise _Broken("no answer within the %gs timeout%%s" % self.timeout, unsent=connect,
-                              timed_out=not connect) from None
+            connect = isinstance(exc, requests.exceptions.ConnectTimeout)
+            # Whatever the socket said once the watchdog shut it, the attempt ran out of time; a POST may have
+            # reached the server, so it counts as sent (post_or_recover never sends it again).
+            if watch.expired or isinstance(exc, requests.exceptions.Timeout) or _timed_out(exc):
+                raise _Broken(late, unsent=connect, timed_out=not connect) from None
             if _in_chain(exc, ProtocolError):
                 # Connected, sent, then the connection closed: not unreachable, but no answer either.
                 raise _Broken("the connection closed before the answer%%s: %s" % _escape(_reason(exc))) from None
             raise _Broken("cannot reach %s%%s: %s" % (_origin(url), _escape(_reason(exc))), unsent=True) from None
+        whole = "the whole answer did not arrive within the %gs timeout%%s" % self.timeout
         with response:
+            # Headers cut short by the watchdog read like headers that ended: their answer is not trusted.
+            if watch.expired:
+                raise _Broken(late, timed_out=True)
             sink.start(response)
             raw = response.raw
             while not sink.full:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise _Broken("the whole answer did not arrive within the %gs timeout%%s" % self.timeout,
-                                  timed_out=True)
+                    raise _Broken(whole, timed_out=True)
                 _bound_socket(raw, remaining)
                 try:
                     chunk = raw.read1(CHUNK, decode_content=True)
                 except (ReadTimeoutError, TimeoutError):
-                    raise _Broken("the whole answer did not arrive within the %gs timeout%%s" % self.timeout,
-                                  timed_out=True) from None
+                    raise _Broken(whole, timed_out=True) from None
                 except (ProtocolError, DecodeError, OSError) as exc:
+                    if watch.expired:
+                        raise _Broken(whole, timed_out=True) from None
                     raise _Broken("the connection broke in the middle of the answer%%s: %s"
                                   % _escape(_reason(exc))) from None
                 if not chunk:
+                    if watch.expired:
+                        raise _Broken(whole, timed_out=True)  # the end of a socket the watchdog shut
                     break
                 sink.write(chunk, method, path)
 
@@ -565,6 +584,22 @@ def _type_name(value: Any) -> str:
 def _int_or_none(value: Any) -> Optional[int]:
     """A count from the server's page object, or None when it sent none (or something that is not an integer)."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+if HAS_REQUESTS:
+    class _WatchedAdapter(HTTPAdapter):
+        """An adapter whose pools attach each connection to the attempt's watch, direct or through a proxy."""
+
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            watch_pools(self.poolmanager)
+
+        def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+            known = proxy in self.proxy_manager
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            if not known:
+                watch_pools(manager)
+            return manager
 
 
 class _Broken(Exception):

@@ -74,6 +74,9 @@ notes:
   - "A refused answer reads C(GET /api/jobs/<job_id>/messages/<message_id>/file: the server answered 200 with text/html
     (a sign-in page of a gateway or proxy?), not a message file; nothing was written to dest (<dest>)); the request is
     not repeated. Check the proxy or single-sign-on gateway in front of Insight, or O(url)."
+  - O(timeout) bounds the whole download, the file included, so that a server that trickles it cannot hold the task;
+    raise O(timeout) for large files over slow links. A download that timed out after its first byte is not
+    repeated, and O(dest) is left as it was.
 seealso:
   - module: xpress.insight.insight_job_info
 """

@@ -143,19 +143,20 @@ def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, s
 
 @pytest.fixture
 def run_inventory(collection_root: Path, tmp_path: Path, insight_env: Dict[str, str]):
-    """run_inventory(config, *args, env=None, name='insight_jobs.yml', check=True) -> parsed --list JSON, or text.
+    """run_inventory(config, *args, env=None, name='insight_jobs.yml', check=True, raw=False, timeout=600) -> parsed
+    --list JSON, or text (`timeout`: seconds before the subprocess is killed, so a hang fails the test).
 
     `config` is the inventory file's content (YAML text or a dict); `args` default to `--list`."""
 
     def run(config: Union[str, Dict[str, Any]], *args: str, env: Optional[Mapping[str, str]] = None,
-            name: str = "insight_jobs.yml", check: bool = True, raw: bool = False) -> Any:
+            name: str = "insight_jobs.yml", check: bool = True, raw: bool = False, timeout: float = 600) -> Any:
         path = tmp_path / name
         path.write_text(config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         cmd = [str(BIN / "ansible-inventory"), "-i", str(path)] + (list(args) or ["--list"])
         merged = dict(insight_env)
         merged.update(env or {})
         proc = subprocess.run(cmd, env=ansible_env(collection_root, merged), capture_output=True, text=True,
-                              timeout=600, cwd=str(tmp_path), check=False)
+                              timeout=timeout, cwd=str(tmp_path), check=False)
         _capture("inventory", cmd, proc)
         if raw:
             return proc

@@ -45,12 +45,15 @@ class Reply:
     """Status, content type and body; `trickle` sends the body one byte every that many seconds."""
 
     def __init__(self, status: int = 200, body: Any = b"", content_type: str = JSON_TYPE,
-                 trickle: float = 0.0) -> None:
+                 trickle: float = 0.0, header_trickle: float = 0.0, header_for: float = 60.0) -> None:
         self.status = status
         self.body = body if isinstance(body, bytes) else (
             body.encode("utf-8") if isinstance(body, str) else json.dumps(body).encode("utf-8"))
         self.content_type = content_type
         self.trickle = trickle
+        # One more header line every `header_trickle` seconds for `header_for` seconds, before the body.
+        self.header_trickle = header_trickle
+        self.header_for = header_for
 
 
 def page(content: List[Any], number: int = 0, size: Optional[int] = None, last: bool = False,
@@ -78,6 +81,13 @@ def answer(body: Any, status: int = 200, content_type: str = JSON_TYPE) -> Behav
 def trickle(body: Any, every: float, content_type: str = JSON_TYPE) -> Behaviour:
     """The whole answer, one byte every `every` seconds (a stalled gateway that never quite stops)."""
     return lambda request: Reply(200, body, content_type, trickle=every)
+
+
+def header_trickle(body: Any, every: float = 0.5, lasting: float = 60.0, status: int = 200,
+                   content_type: str = JSON_TYPE) -> Behaviour:
+    """The status line at once, then one header line every `every` seconds for `lasting` seconds, then the answer:
+    each read is quick, the headers never end in time (a proxy or server stuck while it writes them)."""
+    return lambda request: Reply(status, body, content_type, header_trickle=every, header_for=lasting)
 
 
 def same_page_forever(content: List[Any]) -> Behaviour:
@@ -171,11 +181,20 @@ class HostileServer:
                 if length:
                     self.rfile.read(length)
                 reply = server._dispatch(self.command, self.path)  # pylint: disable=protected-access
-                self.send_response(reply.status)
-                self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(len(reply.body)))
-                self.end_headers()
                 try:
+                    self.send_response(reply.status)
+                    if reply.header_trickle:
+                        self.flush_headers()
+                        stop = time.monotonic() + reply.header_for
+                        number = 0
+                        while time.monotonic() < stop:
+                            time.sleep(reply.header_trickle)
+                            self.wfile.write(b"X-Trickle-%d: %d\r\n" % (number, number))
+                            self.wfile.flush()
+                            number += 1
+                    self.send_header("Content-Type", reply.content_type)
+                    self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
                     if not reply.trickle:
                         self.wfile.write(reply.body)
                         return
