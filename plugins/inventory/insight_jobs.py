@@ -82,7 +82,7 @@ options:
     description:
       - Prefix of the host variables made from the job fields, for example V(insight_) gives C(insight_id) and
         C(insight_execution_mode).
-      - A prefix starting with V(ansible_) (in any case) is refused: server fields must not set Ansible's own
+      - A prefix starting with V(ansible_) (in any case) is refused, since server fields must never set Ansible's own
         variables.
       - With V(''), a job field whose name would make a variable starting with V(ansible_) (such as a field
         C(ansible_host) or C(ansiblePythonInterpreter)) is not set on any host, and the source prints one warning

@@ -22,6 +22,13 @@ JSON_TYPE = "application/vnd.com.fico.xpress.insight.v2+json"
 TOKEN_TYPE = "text/vnd.com.fico.xpress.insight.v2+plain"
 CLIENT_ID = "hostile-client"
 SECRET = "hostile-secret-value"
+# Credentials for tests of servers that quote them back in refusals: full of characters that JSON, JavaScript and URL
+# encodings change, with alphanumeric runs (ECHO_PIECES) that no encoding changes, so a leak in any form shows as one.
+ECHO_SECRET = 'Zq8k/Wv5j"Rt2x\\Pn7q+\u00e9 Ux3m'
+ECHO_TOKEN = "Tk9q/Vb4w+Lm6z=Hs2r"
+ECHO_PIECES = ["Zq8k", "Wv5j", "Rt2x", "Pn7q", "Ux3m", "Tk9q", "Vb4w", "Lm6z", "Hs2r"]
+# The secret above and the prefix of every token the token endpoint hands out: never in any output.
+HOSTILE_SECRETS = [SECRET, "hostile-token-"]
 
 # A behaviour gets the request (method, path, query) and returns what to send; see the factories below.
 Behaviour = Callable[["Request"], "Reply"]
