@@ -14,7 +14,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ._args import connection_argument_spec, validate_connection
 from ._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, InsightClient
 from ._errors import InsightError
-from ._scrub import scrub_data
+from ._scrub import scrub, scrub_data
 
 
 class InsightModule(AnsibleModule):
@@ -43,6 +43,10 @@ class InsightModule(AnsibleModule):
             except InsightError as exc:
                 self.fail_error(exc)
         return self._client
+
+    def warn(self, warning: str, **kwargs: Any) -> None:
+        # Warnings quote server text too (folder names, statuses of another writer's change).
+        super().warn(scrub(warning), **kwargs)
 
     @property
     def diff_mode(self) -> bool:

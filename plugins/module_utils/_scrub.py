@@ -28,10 +28,27 @@ RECENT_TOKENS = 16
 # Secrets given as options: a process builds a handful of clients; the bound only stops a pathological caller.
 MAX_SECRETS = 256
 
-_lock = threading.Lock()
-_secrets: "collections.OrderedDict[str, None]" = collections.OrderedDict()
-_tokens: Deque[str] = collections.deque(maxlen=RECENT_TOKENS)
-_pattern: Optional[Pattern[str]] = None
+
+
+class _Registry:
+    """The secrets of this process and the one pattern that finds any of their forms (rebuilt on each change)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.secrets: "collections.OrderedDict[str, None]" = collections.OrderedDict()
+        self.tokens: Deque[str] = collections.deque(maxlen=RECENT_TOKENS)
+        self.pattern: Optional[Pattern[str]] = None
+
+    def rebuild(self) -> None:
+        every: Set[str] = set()
+        for secret in list(self.secrets) + list(self.tokens):
+            every.update(forms(secret))
+        ordered = sorted(every, key=lambda form: (-len(form), form))
+        # Swapped in one assignment: threads scrubbing meanwhile use the old pattern or the new one, whole.
+        self.pattern = re.compile("|".join(re.escape(form) for form in ordered)) if ordered else None
+
+
+_REGISTRY = _Registry()
 
 
 def _js_escape(text: str) -> str:
@@ -79,43 +96,34 @@ def forms(secret: str) -> List[str]:
     return sorted(found, key=lambda form: (-len(form), form))
 
 
-def _rebuild() -> None:
-    global _pattern  # pylint: disable=global-statement  # one registry per process, see the module docstring
-    every = set()
-    for secret in list(_secrets) + list(_tokens):
-        every.update(forms(secret))
-    ordered = sorted(every, key=lambda form: (-len(form), form))
-    _pattern = re.compile("|".join(re.escape(form) for form in ordered)) if ordered else None
-
-
 def register(secret: Optional[str]) -> None:
     """A secret given as an option (the key pair's secret, a static token): masked from now on."""
     if not secret or not isinstance(secret, str):
         return
-    with _lock:
-        if secret in _secrets:
-            _secrets.move_to_end(secret)
+    with _REGISTRY.lock:
+        if secret in _REGISTRY.secrets:
+            _REGISTRY.secrets.move_to_end(secret)
             return
-        _secrets[secret] = None
-        while len(_secrets) > MAX_SECRETS:
-            _secrets.popitem(last=False)
-        _rebuild()
+        _REGISTRY.secrets[secret] = None
+        while len(_REGISTRY.secrets) > MAX_SECRETS:
+            _REGISTRY.secrets.popitem(last=False)
+        _REGISTRY.rebuild()
 
 
 def register_token(token: Optional[str]) -> None:
     """A bearer token the run obtained: masked from now on, together with the last RECENT_TOKENS ones."""
     if not token or not isinstance(token, str):
         return
-    with _lock:
-        if token in _tokens:
+    with _REGISTRY.lock:
+        if token in _REGISTRY.tokens:
             return
-        _tokens.append(token)
-        _rebuild()
+        _REGISTRY.tokens.append(token)
+        _REGISTRY.rebuild()
 
 
 def scrub(text: str) -> str:
     """`text` with every known secret, in each of its forms, replaced by MASK."""
-    pattern = _pattern
+    pattern = _REGISTRY.pattern
     if pattern is None or not text:
         return text
     return pattern.sub(MASK, text)
@@ -123,7 +131,7 @@ def scrub(text: str) -> str:
 
 def scrub_data(value: Any) -> Any:
     """A copy of JSON-like data (dicts, lists, strings) with every string scrubbed, keys included."""
-    pattern = _pattern
+    pattern = _REGISTRY.pattern
     if pattern is None:
         return value
     return _walk(value, pattern)

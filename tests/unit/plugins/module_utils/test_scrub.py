@@ -23,7 +23,8 @@ def test_every_form_of_a_secret_is_masked():
     _scrub.register(SECRET)
     quoted = [SECRET, json.dumps(SECRET)[1:-1], json.dumps(SECRET, ensure_ascii=False)[1:-1], _js(SECRET),
               json.dumps(_js(SECRET))[1:-1], _js(json.dumps(SECRET)[1:-1]), json.dumps(_js(json.dumps(SECRET)[1:-1]))[1:-1],
-              quote(SECRET, safe=""), quote_plus(SECRET), re.sub("%[0-9A-F]{2}", lambda match: match.group(0).lower(), quote(SECRET, safe="")), quote_plus(json.dumps(SECRET)[1:-1])]
+              quote(SECRET, safe=""), quote_plus(SECRET),
+              re.sub("%[0-9A-F]{2}", lambda match: match.group(0).lower(), quote(SECRET, safe="")), quote_plus(json.dumps(SECRET)[1:-1])]
     for form in quoted:
         assert _scrub.scrub("before %s after" % form) == "before %s after" % MASK, form
 
