@@ -29,7 +29,6 @@ RECENT_TOKENS = 16
 MAX_SECRETS = 256
 
 
-
 class _Registry:
     """The secrets of this process and the one pattern that finds any of their forms (rebuilt on each change)."""
 
