@@ -6,11 +6,13 @@ token obtained) is replaced by MASK in any text a server or proxy sent before it
 or returned envelope. A server that quotes the refused request (its body or its Authorization header) would
 otherwise print the secret: Ansible's no_log masks task parameters only, and not in inventory or event sources.
 
-The registry is per process, so that an error raised deep in the client is scrubbed wherever it is shown. Every
-non-empty secret is masked, however short (the collection's rule is that a secret never shows; a secret of a few
-characters makes messages hard to read, which is the lesser harm). Besides the text itself, the forms a server can
-quote it in are masked too: JSON-escaped, JavaScript-escaped (as Insight escapes its messages, commons-lang
-escapeJavaScript), both, and URL-encoded (form or path, either hex case)."""
+The registry is per process, so that an error raised deep in the client is scrubbed wherever it is shown. Secrets
+of MIN_LENGTH characters or more are masked. A shorter one occurs by chance in ordinary words and numbers: masking
+"x" or "401" would garble every message of the process (and every later test in a test process), while a secret that
+short protects nothing; Insight's generated client secrets and its tokens are far longer. The empty string is never
+a secret. Besides the text itself, the forms a server can quote it in are masked too: JSON-escaped,
+JavaScript-escaped (as Insight escapes its messages, commons-lang escapeJavaScript), both, and URL-encoded (form or
+path, either hex case)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from typing import Any, Deque, Dict, List, Optional, Pattern, Set
 from urllib.parse import quote, quote_plus
 
 MASK = "********"
+MIN_LENGTH = 8
 # A run renews its token every few minutes; an event source runs for weeks. Tokens older than this many renewals
 # expired long ago (one renewal happens shortly before expiry), so holding them would only grow the registry.
 RECENT_TOKENS = 16
@@ -97,7 +100,7 @@ def forms(secret: str) -> List[str]:
 
 def register(secret: Optional[str]) -> None:
     """A secret given as an option (the key pair's secret, a static token): masked from now on."""
-    if not secret or not isinstance(secret, str):
+    if not isinstance(secret, str) or len(secret) < MIN_LENGTH:
         return
     with _REGISTRY.lock:
         if secret in _REGISTRY.secrets:
@@ -111,7 +114,7 @@ def register(secret: Optional[str]) -> None:
 
 def register_token(token: Optional[str]) -> None:
     """A bearer token the run obtained: masked from now on, together with the last RECENT_TOKENS ones."""
-    if not token or not isinstance(token, str):
+    if not isinstance(token, str) or len(token) < MIN_LENGTH:
         return
     with _REGISTRY.lock:
         if token in _REGISTRY.tokens:

@@ -33,9 +33,12 @@ def test_the_javascript_escape_is_the_one_insight_undoes():
     assert js_unescape(_js(SECRET)) == SECRET
 
 
-def test_empty_and_unknown_texts_are_left_alone():
+def test_empty_short_and_unknown_texts_are_left_alone():
     _scrub.register("")
     _scrub.register(None)
+    _scrub.register("1")
+    _scrub.register_token("sh0rt-7")  # one below MIN_LENGTH: it would be found in ordinary words and numbers
+    assert _scrub.scrub("401 sh0rt-7") == "401 sh0rt-7"
     assert _scrub.scrub("nothing secret here") == "nothing secret here"
     assert _scrub.scrub("") == ""
 
