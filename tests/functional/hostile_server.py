@@ -129,8 +129,8 @@ def echo_request(status: int = 401, kind: str = "envelope") -> Behaviour:
     `envelope`: Insight's error envelope, the quote JavaScript-escaped in `message` and as sent in a detail;
     `text`: a proxy's plain-text page quoting the raw request; `urlencoded`: the body quoted form-encoded."""
     def reply(request: Request) -> Reply:
-        quoted = "Authorization: %s; body: %s" % (request.headers.get("Authorization", "-"),
-                                                  request.body.decode("utf-8", "replace"))
+        header = request.headers.get("Authorization")
+        quoted = ("Authorization: %s; " % header if header else "") + "body: " + request.body.decode("utf-8", "replace")
         if kind == "text":
             return Reply(status, "refused request:\n" + quoted, "text/plain")
         if kind == "urlencoded":
