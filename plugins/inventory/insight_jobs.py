@@ -82,6 +82,11 @@ options:
     description:
       - Prefix of the host variables made from the job fields, for example V(insight_) gives C(insight_id) and
         C(insight_execution_mode).
+      - A prefix starting with V(ansible_) (in any case) is refused, since server fields must never set Ansible's own
+        variables.
+      - With V(''), a job field whose name would make a variable starting with V(ansible_) (such as a field
+        C(ansible_host) or C(ansiblePythonInterpreter)) is not set on any host, and the source prints one warning
+        naming such fields; the other fields are set as usual.
     type: str
     default: insight_
   parallel:
@@ -161,7 +166,7 @@ from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
     FINISHED, JOB_FILTER_OPTIONS, STATUSES, JobFilter, check_blank_filters, list_jobs, normalize_job)
 from ansible_collections.xpress.insight.plugins.plugin_utils._client import insight_errors, plugin_client
 from ansible_collections.xpress.insight.plugins.plugin_utils._inventory import (
-    HostNamer, check_prefix, is_template, safe_host_name, unique_host_name)
+    HostNamer, check_prefix, is_ansible_name, is_template, safe_host_name, unique_host_name)
 
 ALL_JOBS_GROUP = "insight_jobs"
 STATUS_GROUP = "insight_status_%s"
@@ -256,6 +261,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         safe = bool(self.get_option("safe_hostnames"))
         # One string per variable name, shared by every host, instead of one per host and field.
         var_names: Dict[str, str] = {}
+        # Field names that would make an ansible_* variable (possible with prefix ''): never set, warned about once.
+        refused: Dict[str, None] = {}
         named: List[Tuple[str, Mapping[str, Any], Dict[str, Any]]] = []
         uses: Dict[str, int] = {}
 
@@ -275,6 +282,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 var = var_names.get(key)
                 if var is None:
                     var = var_names[key] = prefix + key
+                    if is_ansible_name(var):
+                        refused[var] = None
+                if var in refused:
+                    continue
                 host_vars[var] = value
             if conditions and not self._passes(conditions, host_vars, job, strict):
                 continue
@@ -314,6 +325,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if constructed:
                 self._construct(name, host, host_vars, compose, groups, keyed_groups, strict)
 
+        if refused:
+            names = sorted(refused)
+            listed = ", ".join(names[:5]) + (" (+%d more)" % (len(names) - 5) if len(names) > 5 else "")
+            self.display.warning("insight_jobs: the server's job fields %s would make variables in Ansible's own "
+                                 "ansible_* namespace; they are not set on any host (set a prefix such as insight_ "
+                                 "to keep them)" % listed)
         if colliding:
             self.display.warning("insight_jobs: %d jobs got a host name that another job also got (%d names), so each "
                                  "of them is named <name>_<job id>; add id to hostnames to choose the names yourself"

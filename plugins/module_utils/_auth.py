@@ -11,6 +11,7 @@ import time
 from typing import Any, Callable, Optional, Tuple
 
 from ._errors import InsightError, InsightHTTPError, has_control
+from ._scrub import register, register_token
 
 # The lifetime the vendor's client asks for; servers may cap or refuse longer ones. Renew this long before expiry.
 TOKEN_MAX_AGE = 900
@@ -39,6 +40,8 @@ class TokenSource(abc.ABC):
                 if has_control(token) or token != token.strip():
                     raise InsightError("the server answered a token with a control character or white space; "
                                        "it cannot be sent back in a header")
+                # Before any call sends it: a server quoting the Authorization header must not print it.
+                register_token(token)
                 self._token, self._expires = token, expires
             return self._token
 
@@ -63,6 +66,7 @@ class KeyPairToken(TokenSource):
 
     def __init__(self, client_id: str, secret: str, max_age: int = TOKEN_MAX_AGE) -> None:
         super().__init__()
+        register(secret)
         self._client_id = client_id
         self._secret = secret
         self._max_age = max_age
@@ -91,6 +95,7 @@ class IamToken(TokenSource):
 
     def __init__(self, auth_url: str, client_id: str, secret: str) -> None:
         super().__init__()
+        register(secret)
         self._url = auth_url
         self._body = {"clientId": client_id, "secret": secret}
 
@@ -114,6 +119,7 @@ class StaticToken(TokenSource):
 
     def __init__(self, token: str) -> None:
         super().__init__()
+        register(token)
         self._static = token
 
     def _fetch(self, exchange: Exchange) -> Tuple[str, float]:

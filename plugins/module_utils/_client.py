@@ -23,6 +23,7 @@ from ._auth import IamToken, KeyPairToken, StaticToken, TokenSource
 from ._deadline import Watch, watch_pools, watching
 from ._errors import InsightError, InsightHTTPError, InsightTransportError, ListingUnsettled, NotAFile, snippet
 from ._media import ACCEPT, JSON, NAMES, describe_not_a_file, is_kind
+from ._scrub import scrub
 
 try:
     import requests
@@ -95,7 +96,8 @@ def _reason(exc: BaseException) -> str:
     text = _OBJECT_REPR_RE.sub("", str(reason))
     text = _CONNECTION_REPR_RE.sub("", text)
     text = re.sub(r"\(Caused by \w+\((.*)\)\)$", r"\1", text)
-    return snippet(text) or type(reason).__name__
+    # Scrubbed before it is cut short: a secret cut at the end of the excerpt would no longer match.
+    return snippet(scrub(text)) or type(reason).__name__
 
 
 class Answer(NamedTuple):
@@ -340,8 +342,9 @@ class InsightClient:
                     envelope = None
             if not isinstance(envelope, dict) or not isinstance(envelope.get("error"), dict):
                 envelope = None
+            # A body that quotes the request is scrubbed whole, before the excerpt cuts a secret in two.
             error = InsightHTTPError(method, path, status, sink.reason, envelope,
-                                     snippet(body.decode("utf-8", "replace")), content_type)
+                                     snippet(scrub(body.decode("utf-8", "replace"))), content_type)
             error.retry_after = sink.headers.get("Retry-After")
             raise error
         if isinstance(sink, _FileSink):
@@ -351,7 +354,7 @@ class InsightClient:
         want = "json" if kind == "plain-json" else kind
         if not is_kind(content_type, want):
             raise InsightTransportError("%d answered %s instead of %s: %s" % (
-                status, content_type or "no content type", NAMES[want], snippet(body.decode("utf-8", "replace"))),
+                status, content_type or "no content type", NAMES[want], snippet(scrub(body.decode("utf-8", "replace")))),
                 method, path)
         if want == "binary":
             return bytes(body)
@@ -361,7 +364,7 @@ class InsightClient:
         try:
             return json.loads(text)
         except ValueError:
-            raise InsightTransportError("%d answered invalid JSON: %s" % (status, snippet(text)), method, path) from None
+            raise InsightTransportError("%d answered invalid JSON: %s" % (status, snippet(scrub(text))), method, path) from None
 
     # -- writes whose answer may be lost ------------------------------------------------------------------------
 

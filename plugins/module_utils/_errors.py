@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional
 
+from ._scrub import scrub, scrub_data
+
 SNIPPET_LENGTH = 120
 # A 422 can carry thousands of details: the line shows the first few, the returned envelope keeps a bounded number.
 LINE_DETAILS = 5
@@ -77,7 +79,8 @@ class InsightError(Exception):
     timed_out = False
 
     def __init__(self, message: str, method: str = "", path: str = "") -> None:
-        super().__init__(message)
+        # Messages quote server text (error bodies, a broken connection's reason): no secret of the run stays in them.
+        super().__init__(scrub(message))
         self.method = method
         self.path = path
 
@@ -86,7 +89,8 @@ class InsightError(Exception):
 
     def to_line(self) -> str:
         # Messages quote names and texts that came from the server: no control character reaches the terminal.
-        return printable(self.prefix() + str(self.args[0]))
+        # Scrubbed again: a token obtained after the error was made may be quoted in it.
+        return printable(scrub(self.prefix() + str(self.args[0])))
 
     def __str__(self) -> str:
         return self.to_line()
@@ -125,9 +129,11 @@ class InsightHTTPError(InsightError):
                  body_snippet: str = "", content_type: str = "") -> None:
         self.method, self.path = method, path  # _describe names the route
         self.status = status
-        self.reason = reason
-        self.envelope = envelope
-        self.body_snippet = body_snippet
+        self.reason = scrub(reason)
+        # A server or proxy may quote the refused request (its body, its Authorization header) anywhere in it.
+        self.envelope = scrub_data(envelope)
+        envelope = self.envelope
+        self.body_snippet = scrub(body_snippet)
         self.content_type = content_type
         error = (envelope or {}).get("error") if isinstance(envelope, dict) else None
         error = error if isinstance(error, dict) else {}
@@ -150,7 +156,7 @@ class InsightHTTPError(InsightError):
         for err in reversed(chain):
             for key in ("message", "desc"):
                 if err.get(key):
-                    return js_unescape(str(err[key]))
+                    return scrub(js_unescape(str(err[key])) or "")
         return None
 
     def _describe(self) -> str:
@@ -187,7 +193,7 @@ class InsightHTTPError(InsightError):
     def result(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"status": self.status}
         if self.envelope is not None:
-            out["error"] = capped_envelope(self.envelope)
+            out["error"] = scrub_data(capped_envelope(self.envelope))
         return out
 
 

@@ -14,6 +14,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ._args import connection_argument_spec, validate_connection
 from ._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, InsightClient
 from ._errors import InsightError
+from ._scrub import scrub, scrub_data
 
 
 class InsightModule(AnsibleModule):
@@ -43,6 +44,10 @@ class InsightModule(AnsibleModule):
                 self.fail_error(exc)
         return self._client
 
+    def warn(self, warning: str, **kwargs: Any) -> None:
+        # Warnings quote server text too (folder names, statuses of another writer's change).
+        super().warn(scrub(warning), **kwargs)
+
     @property
     def diff_mode(self) -> bool:
         """Whether the task runs in diff mode: engines that can skip work only the diff needs get it as a setting."""
@@ -57,7 +62,8 @@ class InsightModule(AnsibleModule):
 
     def fail_error(self, exc: InsightError) -> NoReturn:
         """End the task with the error's one line and the partial result its `result()` carries."""
-        extra = self.shown(exc.result())
+        # The partial result quotes server text too (the error envelope, per-job errors): no secret of the run in it.
+        extra = scrub_data(self.shown(exc.result()))
         extra.pop("msg", None)
         self.fail_json(msg=exc.to_line(), **extra)
 

@@ -65,7 +65,16 @@ def check_prefix(prefix: str) -> Optional[str]:
     """An error message when host variables named `<prefix><field>` would not be valid variable names."""
     if not _VAR_NAME_RE.match((prefix or "") + "x"):
         return "prefix: %r would make invalid variable names; use letters, digits and underscores, not starting with a digit" % prefix
+    if is_ansible_name(prefix or ""):
+        return ("prefix: %r would let server fields set Ansible's own ansible_* variables (such as ansible_host); "
+                "choose a prefix that does not start with ansible_" % prefix)
     return None
+
+
+def is_ansible_name(name: str) -> bool:
+    """Whether a variable name is in Ansible's own namespace (ansible_host, ansible_python_interpreter...), which
+    server data must never set: such a variable changes how and where Ansible runs tasks."""
+    return name.lower().startswith("ansible_")
 
 
 def safe_host_name(name: str) -> Optional[str]:

@@ -22,17 +22,27 @@ JSON_TYPE = "application/vnd.com.fico.xpress.insight.v2+json"
 TOKEN_TYPE = "text/vnd.com.fico.xpress.insight.v2+plain"
 CLIENT_ID = "hostile-client"
 SECRET = "hostile-secret-value"
+# Credentials for tests of servers that quote them back in refusals: full of characters that JSON, JavaScript and URL
+# encodings change, with alphanumeric runs (ECHO_PIECES) that no encoding changes, so a leak in any form shows as one.
+ECHO_SECRET = 'Zq8k/Wv5j"Rt2x\\Pn7q+\u00e9 Ux3m'
+ECHO_TOKEN = "Tk9q/Vb4w+Lm6z=Hs2r"
+ECHO_PIECES = ["Zq8k", "Wv5j", "Rt2x", "Pn7q", "Ux3m", "Tk9q", "Vb4w", "Lm6z", "Hs2r"]
+# The secret above and the prefix of every token the token endpoint hands out: never in any output.
+HOSTILE_SECRETS = [SECRET, "hostile-token-"]
 
 # A behaviour gets the request (method, path, query) and returns what to send; see the factories below.
 Behaviour = Callable[["Request"], "Reply"]
 
 
 class Request:
-    def __init__(self, method: str, path: str, query: Dict[str, str], number: int) -> None:
+    def __init__(self, method: str, path: str, query: Dict[str, str], number: int,
+                 headers: Optional[Dict[str, str]] = None, body: bytes = b"") -> None:
         self.method = method
         self.path = path
         self.query = query
         self.number = number  # how many times this route was asked before, from 0
+        self.headers = headers or {}
+        self.body = body
 
     def int_param(self, name: str, default: int) -> int:
         try:
@@ -110,6 +120,46 @@ def oversized_pages(items: List[Any], claimed_size: int) -> Behaviour:
     return reply
 
 
+def js_escape(text: str) -> str:
+    """What Insight does to every message before JSON-encoding it (commons-lang escapeJavaScript)."""
+    out = []
+    for char in text:
+        if char in "'\"\\/":
+            out.append("\\" + char)
+        elif ord(char) < 32 or ord(char) > 0x7E:
+            out.append("\\u%04X" % ord(char))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def echo_request(status: int = 401, kind: str = "envelope") -> Behaviour:
+    """A refusal that quotes the request, as a careless server or proxy does: its Authorization header and body.
+
+    `envelope`: Insight's error envelope, the quote JavaScript-escaped in `message` and as sent in a detail;
+    `text`: a proxy's plain-text page quoting the raw request; `urlencoded`: the body quoted form-encoded."""
+    def reply(request: Request) -> Reply:
+        header = request.headers.get("Authorization")
+        quoted = ("Authorization: %s; " % header if header else "") + "body: " + request.body.decode("utf-8", "replace")
+        if kind == "text":
+            return Reply(status, "refused request:\n" + quoted, "text/plain")
+        if kind == "urlencoded":
+            from urllib.parse import quote_plus  # pylint: disable=import-outside-toplevel
+            return Reply(status, "refused: " + quote_plus(quoted), "text/plain")
+        return Reply(status, {"error": {"code": "FICO-Platform-Http-%d" % status, "message": js_escape("refused " + quoted),
+                                        "details": [{"code": "echo", "target": "request", "message": quoted}]}})
+    return reply
+
+
+def job_quoting_the_request() -> Behaviour:
+    """A job listing whose one job carries the request's Authorization header in a field."""
+    def reply(request: Request) -> Reply:
+        item = job("00000000-0000-4000-8000-00000000e401")
+        item["name"] = "seen %s" % request.headers.get("Authorization", "-")
+        return Reply(200, page([item], last=True, total=1))
+    return reply
+
+
 def gateway_html(status: int = 502) -> Behaviour:
     return answer("<html><body><h1>%d Bad Gateway</h1></body></html>" % status, status, "text/html")
 
@@ -153,7 +203,7 @@ class HostileServer:
         out.update(extra)
         return out
 
-    def _dispatch(self, method: str, target: str) -> Reply:
+    def _dispatch(self, method: str, target: str, headers: Optional[Dict[str, str]] = None, body: bytes = b"") -> Reply:
         parts = urlsplit(target)
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         with self._lock:
@@ -165,7 +215,7 @@ class HostileServer:
         behaviour = self.routes.get((method, parts.path))
         if behaviour is None:
             return Reply(404, {"error": {"code": "FICO-Platform-Http-404", "message": "no such route"}})
-        return behaviour(Request(method, parts.path, query, number))
+        return behaviour(Request(method, parts.path, query, number, headers, body))
 
     def _handler(self) -> type:
         server = self
@@ -178,9 +228,8 @@ class HostileServer:
 
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                reply = server._dispatch(self.command, self.path)  # pylint: disable=protected-access
+                body = self.rfile.read(length) if length else b""
+                reply = server._dispatch(self.command, self.path, dict(self.headers.items()), body)  # pylint: disable=protected-access
                 try:
                     self.send_response(reply.status)
                     if reply.header_trickle:

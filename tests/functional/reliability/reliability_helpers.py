@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional
 
 import folder_trees
+from hostile_server import ECHO_PIECES, HOSTILE_SECRETS
 
 FOLDER = "xpress.insight.insight_folder"
 FOLDER_INFO = "xpress.insight.insight_folder_info"
@@ -19,7 +20,7 @@ USERS = [
     {"username": "rita", "name": "Rita Reader", "role": "readonly", "client_id": "rita-id", "secret": SECRETS["rita"]},
 ]
 # Every secret the suite's own seeds use: the captured-output check looks for each (and for the demo's).
-KNOWN_SECRETS = sorted(SECRETS.values()) + ["alice-secret", "bob-secret", "rita-secret"]
+KNOWN_SECRETS = sorted(SECRETS.values()) + ["alice-secret", "bob-secret", "rita-secret"] + ECHO_PIECES + HOSTILE_SECRETS
 
 QUEUED_OPS = 200  # the jobs a bulk cancel selects
 EXECUTING_OPS = 100  # same app, another status: never selected

@@ -42,13 +42,13 @@ def _collections_root() -> Optional[str]:
 
 
 try:
-    from ansible_collections.xpress.insight.plugins.module_utils import _args, _client, _errors, _jobs
+    from ansible_collections.xpress.insight.plugins.module_utils import _args, _client, _errors, _jobs, _scrub
 except ImportError:
     _ROOT = _collections_root()
     if _ROOT is None:
         raise
     sys.path.append(_ROOT)
-    from ansible_collections.xpress.insight.plugins.module_utils import _args, _client, _errors, _jobs
+    from ansible_collections.xpress.insight.plugins.module_utils import _args, _client, _errors, _jobs, _scrub
 
 LOG = logging.getLogger("xpress.insight.insight_jobs")
 
@@ -360,7 +360,9 @@ class JobWatcher:
 
     @staticmethod
     def _event(kind: str, job: Dict[str, Any], previous: Optional[str], detected_at: str) -> Dict[str, Any]:
-        return {"insight": {"type": kind, "job": job, "previous_status": previous, "detected_at": detected_at}}
+        # The job is server data: a server quoting the request in it must not put a secret of the run in an event.
+        return {"insight": {"type": kind, "job": _scrub.scrub_data(job), "previous_status": previous,
+                            "detected_at": detected_at}}
 
 
 class Backoff:
