@@ -262,7 +262,9 @@ class InsightClient:
             if status in RETRY_STATUSES and repeatable and more:
                 time.sleep(_retry_after(sink.headers.get("Retry-After"), attempt - 1))
                 continue
-            if status == 401 and token is not None and not replayed and more and self.auth.invalidate(token):
+            # A rejected token is forgotten even when no attempt is left, so the next call fetches a new one
+            # instead of reusing a token the server has refused (a long-running event source with retries: 0).
+            if status == 401 and token is not None and not replayed and self.auth.invalidate(token) and more:
                 replayed = True
                 continue
             return attempt

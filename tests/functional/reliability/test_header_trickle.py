@@ -21,7 +21,8 @@ def test_job_listing_token_and_iam_calls_end_at_their_deadline(hostile, run_play
     hostile.route("GET", "/api/jobs", header_trickle(page([], last=True)))
     hostile.route("POST", "/api/authentication/token", header_trickle("never-used", content_type="text/plain"))
     hostile.route("POST", "/iam/token", header_trickle({"accessToken": "never-used"}, content_type="application/json"))
-    key_pair = dict(CONNECTION, client_id=CLIENT_ID, secret=SECRET)
+    # The secret reaches the tasks from the environment: a failed task prints its source lines, never a literal.
+    key_pair = dict(CONNECTION, client_id=CLIENT_ID, secret="{{ lookup('env', 'HOSTILE_SECRET') }}")
     tasks = [
         # A static token: the listing is the only call.
         {"name": "listing", "xpress.insight.insight_job_info": dict(CONNECTION, token="static-token"),
@@ -32,7 +33,7 @@ def test_job_listing_token_and_iam_calls_end_at_their_deadline(hostile, run_play
     ]
     play = {"name": "header trickle", "hosts": "localhost", "gather_facts": False, "tasks": tasks}
     started = time.monotonic()
-    result = run_playbook(play, env={"INSIGHT_URL": hostile.url}, timeout=KILL_AFTER)
+    result = run_playbook(play, env={"INSIGHT_URL": hostile.url, "HOSTILE_SECRET": SECRET}, timeout=KILL_AFTER)
     elapsed = time.monotonic() - started
     lines = {name: result.task(name)["msg"] for name in ("listing", "token", "iam")}
     assert lines == {

@@ -36,6 +36,17 @@ def test_expired_token_is_renewed_and_call_replayed(insight, make_client):
     assert counters["GET /api/apps"] == 3  # the rejected call was replayed once
 
 
+def test_a_rejected_token_is_dropped_even_without_retries_left(insight, make_client, client_module):
+    client = make_client(retries=0)
+    client.get("/api/apps")
+    insight.expire_tokens()
+    with pytest.raises(client_module.InsightHTTPError) as info:
+        client.get("/api/apps")  # no attempt left to replay it
+    assert info.value.status == 401
+    assert client.get("/api/apps")["totalElements"] == 2  # the next call asks for a new token
+    assert route_count(insight, "POST /api/authentication/token") == 2
+
+
 def test_static_token_rejected_fails_with_one_line(insight, make_client, client_module):
     client = make_client(user=None, token="not-a-real-token")
     with pytest.raises(client_module.InsightHTTPError) as info:
