@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import Any, Dict
 
 import pytest
 
-from eda_helpers import RunningSource, load_source, polls, summary, wait_polls
+from eda_helpers import polls, summary, wait_polls
 
 IDS = {name: "0b6e4f1c-0000-4000-8000-%012d" % number for number, name in enumerate(
     ("Plan A", "Plan B", "Plan C", "Plan D", "Plan E", "Other"), start=1)}
@@ -22,32 +21,6 @@ def seed(*jobs: Dict[str, Any]) -> Dict[str, Any]:
     return {"apps": [{"name": "Logistics", "scenarios": [{"name": n} for n in IDS if n != "Other"]},
                      {"name": "Portfolio", "scenarios": [{"name": "Other"}]}],
             "jobs": list(jobs)}
-
-
-@pytest.fixture
-def plugin(collection_root: Path) -> Dict[str, Any]:
-    return load_source(collection_root)
-
-
-@pytest.fixture
-def start(plugin: Dict[str, Any], insight: Any, monkeypatch: pytest.MonkeyPatch):
-    """start(**args) -> RunningSource, connected as alice through the INSIGHT_* variables; stopped after the test."""
-    for name in ("INSIGHT_TOKEN", "INSIGHT_AUTH_URL", "INSIGHT_CA_PATH", "INSIGHT_VALIDATE_CERTS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("INSIGHT_URL", insight.url)
-    monkeypatch.setenv("INSIGHT_CLIENT_ID", insight.users["alice"]["client_id"])
-    monkeypatch.setenv("INSIGHT_SECRET", insight.users["alice"]["secret"])
-    running = []
-
-    def run(**args: Any) -> RunningSource:
-        args.setdefault("interval", 0.1)
-        source = RunningSource(plugin, args)
-        running.append(source)
-        return source
-
-    yield run
-    for source in running:
-        source.stop()
 
 
 def test_existing_jobs_are_remembered_then_changes_are_emitted_once(insight, start):

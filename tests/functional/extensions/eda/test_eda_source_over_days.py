@@ -7,12 +7,11 @@ from __future__ import annotations
 import asyncio
 import datetime
 import logging
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
 
-from eda_helpers import RunningSource, load_source, wait_polls
+from eda_helpers import RunningSource, wait_polls
 
 WEEK = datetime.timedelta(days=7)
 
@@ -42,11 +41,6 @@ def fired(insight: Any) -> List[int]:
 
 
 @pytest.fixture
-def plugin(collection_root: Path) -> Dict[str, Any]:
-    return load_source(collection_root)
-
-
-@pytest.fixture
 def watchers(plugin: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> List[Any]:
     """The JobWatcher of each source started, to read how much it remembers."""
     made: List[Any] = []
@@ -63,25 +57,13 @@ def watchers(plugin: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> List[An
 
 
 @pytest.fixture
-def start(plugin: Dict[str, Any], insight: Any, monkeypatch: pytest.MonkeyPatch):
-    """start(**args) -> RunningSource, connected as alice through the INSIGHT_* variables; stopped after the test."""
-    for name in ("INSIGHT_TOKEN", "INSIGHT_AUTH_URL", "INSIGHT_CA_PATH", "INSIGHT_VALIDATE_CERTS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("INSIGHT_URL", insight.url)
-    monkeypatch.setenv("INSIGHT_CLIENT_ID", insight.users["alice"]["client_id"])
-    monkeypatch.setenv("INSIGHT_SECRET", insight.users["alice"]["secret"])
-    running = []
-
+def start(start: Any) -> Any:
+    """The shared start (conftest.py), with no retries by default: the outages here are counted poll by poll."""
     def run(**args: Any) -> RunningSource:
-        args.setdefault("interval", 0.1)
         args.setdefault("retries", 0)
-        source = RunningSource(plugin, args)
-        running.append(source)
-        return source
+        return start(**args)
 
-    yield run
-    for source in running:
-        source.stop()
+    return run
 
 
 class SimulatedTime:
