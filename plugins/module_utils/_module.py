@@ -15,10 +15,20 @@ from ._args import connection_argument_spec, validate_connection
 from ._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, InsightClient
 from ._errors import InsightError
 from ._scrub import scrub, scrub_data
+from ._task import ModuleSpec, Task
 
 
 class InsightModule(AnsibleModule):
     """An AnsibleModule with the connection options and a lazily built, shared InsightClient."""
+
+    @classmethod
+    def main(cls, spec: ModuleSpec, run: Callable[[Task], Dict[str, Any]]) -> NoReturn:
+        """Every module's main(): its SPEC validated by AnsibleModule, then its engine's run(task), one exit."""
+        kwargs = {key: value for key, value in spec.rules().items() if value is not None}
+        module = cls(argument_spec={name: dict(option) for name, option in spec.argument_spec.items()},
+                     pool_size=spec.pool_size, supports_check_mode=spec.supports_check_mode,
+                     add_file_common_args=spec.add_file_common_args, **kwargs)
+        module.run(run)
 
     def __init__(self, argument_spec: Dict[str, Any], pool_size: int = 10, **kwargs: Any) -> None:
         spec = connection_argument_spec()

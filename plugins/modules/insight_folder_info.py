@@ -179,35 +179,12 @@ scenarios:
       url: https://insight.example.com/api/scenarios/003584bb-9e7b-eb70-ffca-7b446118b100
 """
 
-from typing import Any, Dict
-
-from ansible_collections.xpress.insight.plugins.module_utils._folder_info_run import folder_info_settings, run_folder_info
-from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
-
-
-def run_module(module: InsightModule) -> Dict[str, Any]:
-    settings = folder_info_settings(module.params)
-    client = module.client
-    return run_folder_info(Repository(client, module.warn), settings, client.base_url)
+from ansible_collections.xpress.insight.plugins.module_utils._run_folder_info import SPEC, run
 
 
 def main() -> None:
-    module = InsightModule(
-        argument_spec=dict(
-            path=dict(type="str"),
-            id=dict(type="str"),
-            app=dict(type="str"),
-            recurse=dict(type="bool", default=False),
-            depth=dict(type="int"),
-            include_scenarios=dict(type="bool", default=False),
-            format=dict(type="str", default="list", choices=["list", "tree"]),
-        ),
-        mutually_exclusive=[("path", "id", "app")],
-        required_one_of=[("path", "id", "app")],
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    InsightModule.main(SPEC, run)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,21 @@ from ._errors import InsightConfigError
 from ._folder_paths import RepoPath, item_view, parse_path
 from ._folder_tree import export_tree
 from ._folders import Item, Repository, is_folder
+from ._task import ModuleSpec, Task
+
+SPEC = ModuleSpec(
+    argument_spec=dict(
+        path=dict(type="str"),
+        id=dict(type="str"),
+        app=dict(type="str"),
+        recurse=dict(type="bool", default=False),
+        depth=dict(type="int"),
+        include_scenarios=dict(type="bool", default=False),
+        format=dict(type="str", default="list", choices=["list", "tree"]),
+    ),
+    mutually_exclusive=[("path", "id", "app")],
+    required_one_of=[("path", "id", "app")],
+)
 
 
 @dataclass(frozen=True)
@@ -97,3 +112,10 @@ def run_folder_info(repo: Repository, settings: FolderInfoSettings, base_url: st
     if settings.include_scenarios:
         out["scenarios"] = [item_view(s, base_url) for s in scenarios]
     return out
+
+
+def run(task: Task) -> Dict[str, Any]:
+    """insight_folder_info's whole run: settings checked before the first call, then the listing or the export."""
+    settings = folder_info_settings(task.params)
+    client = task.client
+    return run_folder_info(Repository(client, task.warn), settings, client.base_url)
