@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Dict, FrozenSet, Optional
+from typing import Dict, FrozenSet, List, Optional
 
 # Every deterministic id is a uuid5 in this namespace, so the same seed always yields the same ids.
 NAMESPACE = uuid.UUID("5b0e6a52-3f0c-4d35-9a1e-8f1d2c9b7a40")
@@ -69,7 +69,7 @@ class Node:
 class Job:
     __slots__ = ("id", "scenario_id", "scenario_name", "app_id", "owner_id", "status", "mode", "locked",
                  "created", "started", "finished", "due", "queue_s", "run_s", "complete_s", "outcome",
-                 "worker", "attempts", "messages", "model_status", "solver_status", "objective")
+                 "worker", "attempts", "messages", "model_status", "solver_status", "objective", "run_log")
 
     def __init__(self, id_: str, scenario_id: str, scenario_name: str, app_id: str, owner_id: str, mode: str) -> None:
         self.id = id_
@@ -94,3 +94,5 @@ class Job:
         self.model_status: Optional[str] = None
         self.solver_status: Optional[str] = None
         self.objective: Optional[float] = None
+        # The run log's lines as seeded (None: the emulator writes its own, see jobs.run_log_lines).
+        self.run_log: Optional[List[str]] = None

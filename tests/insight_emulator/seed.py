@@ -175,6 +175,8 @@ class Loader:
         if entry.get("finished") is not None:
             job.finished = parse_time(entry["finished"], self.now)
         job.locked = bool(entry.get("locked", False))
+        if entry.get("run_log") is not None:
+            job.run_log = _lines(entry["run_log"], "job " + key)
         for index, message in enumerate(entry.get("messages") or []):
             message_id = str(message.get("id") or make_id("message", "%s:%d" % (job.id, index))).lower()
             if message.get("content_b64") is not None:
@@ -186,6 +188,25 @@ class Loader:
         self.store.jobs_changed()
         self.store.schedule(job)
         return job
+
+    def job_plan(self, entry: Dict[str, Any], key: str) -> None:
+        """How the jobs that POST /api/jobs creates for one scenario run: seconds queued and running, the outcome
+        and the run log's lines (defaults: 2 s, 5 s, COMPLETED, lines the emulator writes)."""
+        where = "job_plans %s" % key
+        if entry.get("scenario_id") is not None:
+            scenario = self.store.nodes.get(str(entry["scenario_id"]).lower())
+        else:
+            scenario = self.store.lookup_path(str(entry.get("scenario") or ""))
+        if not isinstance(scenario, Node) or scenario.kind != "SCENARIO":
+            raise SeedError("%s: no scenario at %r" % (where, entry.get("scenario_id") or entry.get("scenario")))
+        outcome = entry.get("outcome", "COMPLETED")
+        if outcome not in ("COMPLETED", "FAILED"):
+            raise SeedError("%s: outcome must be COMPLETED or FAILED" % where)
+        plan: Dict[str, Any] = {"outcome": outcome, "queue_seconds": float(entry.get("queue_seconds", 2)),
+                                "run_seconds": float(entry.get("run_seconds", 5))}
+        if entry.get("run_log") is not None:
+            plan["run_log"] = _lines(entry["run_log"], where)
+        self.store.job_plans[scenario.id] = plan
 
     def generate_folders(self, spec: Dict[str, Any]) -> None:
         """``breadth`` folders per level, ``depth`` levels, optionally ``scenarios`` per folder, under ``parent``."""
@@ -247,10 +268,19 @@ class Loader:
         return found
 
 
+def _lines(value: Any, where: str) -> List[str]:
+    """A run log as seeded: a list of lines, or one text split at its line breaks."""
+    if isinstance(value, str):
+        return value.splitlines()
+    if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
+        raise SeedError("%s: run_log must be a text or a list of lines" % where)
+    return list(value)
+
+
 def load(store: Store, data: Any = "demo", generate: Optional[Dict[str, Any]] = None) -> None:
     """Replace the whole state (under the store's lock) with a seed document plus generated data."""
     document = read_document(data)
-    unknown = set(document) - {"users", "apps", "jobs", "generate"}
+    unknown = set(document) - {"users", "apps", "jobs", "job_plans", "generate"}
     if unknown:
         raise SeedError("unknown seed keys: %s" % ", ".join(sorted(unknown)))
     with store.lock:
@@ -264,6 +294,8 @@ def load(store: Store, data: Any = "demo", generate: Optional[Dict[str, Any]] = 
             loader.generate_folders(plan["folders"])
         for index, entry in enumerate(document.get("jobs") or []):
             loader.job(entry, str(index))
+        for index, entry in enumerate(document.get("job_plans") or []):
+            loader.job_plan(entry, str(index))
         if plan.get("jobs"):
             loader.generate_jobs(plan["jobs"])
         store.trim_history()

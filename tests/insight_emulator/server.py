@@ -43,15 +43,21 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("GET", "/api/folders/{id}/children", folders.children),
     ("POST", "/api/folders/{id}/children", folders.move),
     ("GET", "/api/jobs", jobs.list_jobs),
+    ("POST", "/api/jobs", jobs.create_job),
     ("GET", "/api/jobs/{id}", jobs.get_job),
     ("DELETE", "/api/jobs/{id}", jobs.cancel_job),
     ("GET", "/api/jobs/{id}/messages/{appMessageId}/file", jobs.message_file),
+    ("GET", "/api/jobs/{id}/run-log", jobs.run_log),
     ("GET", "/api/admin/users", users.list_users),
     ("GET", "/api/admin/users/{id}", users.get_user),
 ]
 TOKEN_ROUTE = "POST /api/authentication/token"
 # What a route produces when it succeeds; every other route produces JSON.
-PRODUCES = {TOKEN_ROUTE: TEXT_TYPE, "GET /api/jobs/{id}/messages/{appMessageId}/file": BINARY_TYPE}
+PRODUCES = {TOKEN_ROUTE: TEXT_TYPE, "GET /api/jobs/{id}/messages/{appMessageId}/file": BINARY_TYPE,
+            "GET /api/jobs/{id}/run-log": TEXT_TYPE}
+# Routes of the later releases' reference only: a server of the older release (config release: older) has none of
+# them, and answers them as its web framework answers any route it lacks (see _older_release).
+LATER_ROUTES = frozenset(("POST /api/jobs", "GET /api/jobs/{id}/run-log"))
 
 
 def _compile(template: str) -> "re.Pattern[str]":
@@ -240,6 +246,10 @@ class InsightHandler(BaseHTTPRequestHandler):
                 if handler is not auth.token:
                     request.user = auth.authenticate(store, self.headers.get("Authorization"))
                     username = request.user.username
+                if store.config.release == "older":
+                    template = match(path)[0]
+                    if "%s %s" % (method, template) in LATER_ROUTES:
+                        return _older_release(method, path, handlers), username
                 if handler is None:
                     if not handlers:
                         raise ApiError(404, "No resource at %s" % path, inner_code="FICO-Platform-Http-404", inner_desc="Not Found")
@@ -348,6 +358,15 @@ def _is_loopback(address: str) -> bool:
         return False
 
 
+def _older_release(method: str, path: str, handlers: Dict[str, Handler]) -> Response:
+    """A later route on an older server: 405 (with Allow) where the path serves other methods, else 404, each with
+    the framework's own small JSON error (Spring's), not Insight's error envelope."""
+    others = sorted(m for m, h in handlers.items() if "%s %s" % (m, match(path)[0]) not in LATER_ROUTES)
+    status = 405 if others and method not in others else 404
+    body = {"timestamp": iso_now(), "status": status, "error": REASONS[status], "path": path}
+    return Response(status, body, "application/json", {"Allow": ", ".join(others)} if status == 405 else {})
+
+
 def _error_response(error: ApiError) -> Response:
     return Response(error.status, envelope(error), JSON_TYPE, dict(error.headers))
 
@@ -405,6 +424,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--paused", action="store_true", help="start with the job clock paused")
     parser.add_argument("--default-page-size", type=int, default=20, help="size of a page when the call names none")
     parser.add_argument("--max-body-bytes", type=int, default=1048576, help="larger request bodies answer 413")
+    parser.add_argument("--max-jobs", type=int, default=0, help="POST /api/jobs answers 429 at this many queued or "
+                        "running jobs (0: no limit)")
     for key, choices in CHOICES.items():
         if isinstance(choices[0], bool):
             parser.add_argument("--" + key.replace("_", "-"), choices=("true", "false"), default=json_text(choices[0]))
@@ -414,7 +435,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def startup_config(args: argparse.Namespace) -> Config:
-    settings: Dict[str, Any] = {"default_page_size": args.default_page_size, "max_body_bytes": args.max_body_bytes}
+    settings: Dict[str, Any] = {"default_page_size": args.default_page_size, "max_body_bytes": args.max_body_bytes,
+                                "max_jobs": args.max_jobs}
     for key, choices in CHOICES.items():
         value = getattr(args, key)
         settings[key] = (value == "true") if isinstance(choices[0], bool) else value

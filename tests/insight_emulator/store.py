@@ -28,8 +28,10 @@ CHOICES: Dict[str, Tuple[Any, ...]] = {
     "list_finished": (True, False),                     # whether includeFinished lists the job history
     "paging": ("strict", "spring"),                     # 400 on a bad page/size, or Spring's clamping
     "lock_busy": (False, True),                         # 423 on deleting or moving an item with a queued/running job
+    "release": ("later", "older"),                      # later: POST /api/jobs and run logs; older: neither route
 }
-NUMBERS = ("token_lifetime", "page_size_cap", "cancel_delay", "job_history_limit", "default_page_size", "max_body_bytes")
+NUMBERS = ("token_lifetime", "page_size_cap", "cancel_delay", "job_history_limit", "default_page_size", "max_body_bytes",
+           "max_jobs")
 
 
 class Config:
@@ -45,6 +47,7 @@ class Config:
         self.job_history_limit = job_history_limit
         self.default_page_size = 20
         self.max_body_bytes = 1048576
+        self.max_jobs = 0  # POST /api/jobs answers 429 at this many queued or running jobs; 0: no limit
         for key, choices in CHOICES.items():
             setattr(self, key, choices[0])
         for key, value in settings.items():
@@ -58,6 +61,8 @@ class Config:
         elif key in NUMBERS:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError("%s must be a non-negative number" % key)
+            if key == "max_jobs":
+                value = int(value)
             if key in ("page_size_cap", "job_history_limit", "default_page_size", "max_body_bytes"):
                 if int(value) < 1:
                     raise ValueError("%s must be at least 1" % key)
@@ -108,6 +113,8 @@ class Store:
         self.nodes: Dict[str, Node] = {}
         self.children: Dict[str, Dict[str, None]] = {}
         self.jobs: Dict[str, Job] = {}
+        # scenario id: how the jobs POST /api/jobs creates for it run (seed key job_plans).
+        self.job_plans: Dict[str, Dict[str, Any]] = {}
         # Encoded job views for listings, see views.job_json.
         self.job_json: Dict[str, Any] = {}
         self.tokens: Dict[str, Any] = {}
@@ -132,6 +139,7 @@ class Store:
         self.nodes.clear()
         self.children.clear()
         self.jobs.clear()
+        self.job_plans.clear()
         self.job_json.clear()
         self.tokens.clear()
         self.faults.clear()
