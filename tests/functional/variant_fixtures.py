@@ -25,6 +25,7 @@ VARIANTS: Dict[str, Dict[str, Any]] = {
     "spring-paging-small-pages": {"paging": "spring", "default_page_size": 3, "page_size_cap": 4},
     "job-fields-null": {"job_nulls": True},
     "message-404-empty": {"message_404": "empty"},
+    "older-release": {"release": "older"},
 }
 
 # The variants each kind of test depends on.
@@ -32,6 +33,8 @@ FOLDER_VARIANTS = ["default", "names-case-insensitive", "busy-items-locked", "sp
 AUTH_VARIANTS = ["default", "auth-errors-without-body", "auth-errors-from-gateway"]
 CANCEL_VARIANTS = ["default", "cancel-ended-404", "cancel-ended-409", "jobs-by-id", "history-not-listed",
                    "spring-paging-small-pages", "job-fields-null"]
+# insight_job_launch: the job's shape, the listing behind the 423 path, and a server without the later routes.
+LAUNCH_VARIANTS = ["default", "job-fields-null", "jobs-by-id", "spring-paging-small-pages"]
 
 
 class Variant:
