@@ -11,6 +11,7 @@ FOLDER = "xpress.insight.insight_folder"
 FOLDER_INFO = "xpress.insight.insight_folder_info"
 JOB_INFO = "xpress.insight.insight_job_info"
 JOB_CANCEL = "xpress.insight.insight_job_cancel"
+JOB_LAUNCH = "xpress.insight.insight_job_launch"
 INVENTORY = "xpress.insight.insight_jobs"
 
 SECRETS = {"alice": "alice-secret-7Qx", "bob": "bob-secret-4Lp", "rita": "rita-secret-9Zk"}

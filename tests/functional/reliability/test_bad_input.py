@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from ansible_fixtures import BIN, PlaybookResult, _capture, ansible_env
-from reliability_helpers import (FOLDER, FOLDER_INFO, INVENTORY, JOB_CANCEL, JOB_INFO, failed_line, play, seed,
-                                 server_snapshot, status, user_env)
+from reliability_helpers import (FOLDER, FOLDER_INFO, INVENTORY, JOB_CANCEL, JOB_INFO, JOB_LAUNCH, failed_line, play,
+                                 seed, server_snapshot, status, user_env)
 
 UNKNOWN_UUID = "0b5e2a54-1c1f-4d55-9d0e-5f0c3b8a7e11"
 LONG = "x" * 256
@@ -199,6 +199,27 @@ ROWS: List[Row] = [
     row("folder dest empty", FOLDER, "dest: is empty", path="/Logistics/Scratch", state="moved", dest=""),
     row("folder_info path empty", FOLDER_INFO, "path: is empty", path=""),
     row("folder_info app empty", FOLDER_INFO, "app: is empty (an unset variable?)", app=""),
+    # insight_job_launch (issue 27): refused before the POST, or by the server's refusal of it; no job is started
+    row("job_launch scenario names a folder", JOB_LAUNCH, "scenario: /Logistics/Reports is a folder, not a scenario",
+        scenario="/Logistics/Reports"),
+    row("job_launch missing scenario", JOB_LAUNCH, "scenario: no scenario /Logistics/Reports/Nope",
+        scenario="/Logistics/Reports/Nope"),
+    row("job_launch another user's private scenario", JOB_LAUNCH, "scenario: no scenario /Logistics/Bob private",
+        scenario="/Logistics/Bob private/Secret plan"),
+    row("job_launch scenario names the app", JOB_LAUNCH, "names the app 'Logistics', not a scenario", scenario="/Logistics"),
+    row("job_launch empty scenario", JOB_LAUNCH, "scenario: is empty", scenario=""),
+    row("job_launch scenario_id not a uuid", JOB_LAUNCH, "scenario_id: 'run-1' is not a UUID", scenario_id="run-1"),
+    row("job_launch unknown scenario_id", JOB_LAUNCH, "scenario_id: no scenario " + UNKNOWN_UUID,
+        scenario_id=UNKNOWN_UUID),
+    row("job_launch scenario and scenario_id", JOB_LAUNCH, "mutually exclusive: scenario|scenario_id",
+        scenario="/Logistics/Reports/Base case", scenario_id=UNKNOWN_UUID),
+    row("job_launch unknown execution mode", JOB_LAUNCH, "execution_mode: the server refused 'NIGHTLY'",
+        scenario="/Logistics/Reports/Base case", execution_mode="NIGHTLY"),
+    row("job_launch empty execution mode", JOB_LAUNCH, "execution_mode: is empty",
+        scenario="/Logistics/Reports/Base case", execution_mode=""),
+    row("job_launch zero wait_timeout", JOB_LAUNCH, "wait_timeout: must be more than 0 seconds",
+        scenario="/Logistics/Reports/Base case", wait=True, wait_timeout=0),
+    row("job_launch read-only user", JOB_LAUNCH, "POST /api/jobs: 403", scenario="/Logistics/Reports/Base case", **RITA),
     # credentials with control characters: the line names the field, never the value
     row("folder token with a line break", FOLDER, "token: contains a control character", path="/Plant/Area",
         client_id="", secret="", token="tok-ctl\r\nX-Injected: 1"),
@@ -311,7 +332,7 @@ def outcomes(emulator: Any, emulator_tls: Any, collection_root: Path, tmp_path_f
 
 def test_the_matrix_is_big_enough():
     assert len(ROWS) >= 40 and len({r.name for r in ROWS}) == len(ROWS)
-    assert {r.target for r in ROWS} == {FOLDER, FOLDER_INFO, JOB_INFO, JOB_CANCEL, MESSAGE_FILE, INVENTORY}
+    assert {r.target for r in ROWS} == {FOLDER, FOLDER_INFO, JOB_INFO, JOB_CANCEL, JOB_LAUNCH, MESSAGE_FILE, INVENTORY}
 
 
 @pytest.mark.parametrize("case", ROWS, ids=[r.name for r in ROWS])
