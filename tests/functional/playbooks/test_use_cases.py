@@ -150,3 +150,46 @@ def test_ops_runbook_stops_cleanly_when_nothing_is_stuck(insight, run_playbook):
     assert result.rc != 0
     assert "no EXECUTING job of Logistics scenario No such scenario" in result.task("Stop when no job matches")["msg"]
     assert writes(insight.counters()) == 0
+
+
+WEEK_1 = "/Logistics/Reports/Weekly/Week 1"
+
+
+def _free_week_1(**extra):
+    """The demo data without Week 1's jobs, so the scenario is free to run (as after the ops runbook in the demo)."""
+    seed = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    seed["jobs"] = [job for job in seed["jobs"] if job["scenario"] != WEEK_1]
+    seed.update(extra)
+    return seed
+
+
+def test_run_scenario_starts_waits_and_reports(insight, run_playbook):
+    insight.reset(_free_week_1())
+    preview = run_playbook(PLAYBOOKS / "run_scenario.yml", check=True)
+    assert preview.rc == 0, preview
+    assert preview.task("Report the job")["msg"]["status"] == "not started"
+    assert writes(insight.counters()) == 0
+
+    insight.clock("speed", speed=20)
+    insight.clock("resume")
+    result = run_playbook(PLAYBOOKS / "run_scenario.yml")
+    assert result.rc == 0, result
+    report = result.task("Report the job")["msg"]
+    assert report["scenario"] == WEEK_1 and report["status"] == "COMPLETED" and report["started_by_this_run"] is True
+    jobs = [job for job in insight.state()["jobs"] if (job.get("scenario") or {}).get("name") == "Week 1"]
+    assert [(job["id"], job["status"]) for job in jobs] == [(report["job"], "COMPLETED")]
+
+
+def test_run_scenario_fails_with_the_end_of_the_run_log(insight, run_playbook):
+    insight.reset(_free_week_1(job_plans=[{"scenario": WEEK_1, "outcome": "FAILED", "queue_seconds": 1, "run_seconds": 2,
+                                           "run_log": ["reading demand", "infeasible: depot C over capacity"]}]))
+    insight.clock("speed", speed=20)
+    insight.clock("resume")
+    result = run_playbook(PLAYBOOKS / "run_scenario.yml")
+    assert result.rc != 0
+    report = result.task("Report the job")["msg"]
+    assert report["status"] == "FAILED"
+    assert report["run_log"] == ["reading demand", "infeasible: depot C over capacity"]
+    line = result.task("Start the scenario's job and wait for it to end")["msg"]
+    assert "ended FAILED" in line and line.endswith("reading demand | infeasible: depot C over capacity")
+    assert report["outcome"] == line
