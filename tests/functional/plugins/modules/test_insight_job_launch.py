@@ -57,7 +57,7 @@ def task(name: str, ignore_errors: bool = False, **args: Any) -> Dict[str, Any]:
 
 
 def status(result: Any, name: str) -> str:
-    return [entry["status"] for entry in result.results if entry["task"] == name][0]
+    return next(entry["status"] for entry in result.results if entry["task"] == name)
 
 
 def one_line(result: Any, name: str) -> str:
@@ -238,3 +238,15 @@ def test_bad_input_fails_in_one_line_and_starts_nothing(insight, run_playbook):
     wrong = {name: one_line(result, name) for name, _args, fragment in BAD if fragment not in one_line(result, name)}
     assert not wrong, wrong
     assert insight.state()["jobs"] == before
+
+
+def test_a_lost_answer_is_not_sent_again_when_the_job_was_made(insight, run_playbook):
+    insight.reset(seed())
+    insight.faults({"route": POST, "kind": "status", "status": 503, "when": "after", "count": 1})
+    result = run_playbook(play(task("start", scenario=BASE)))
+    assert result.rc == 0, result
+    out = result.task("start")
+    made = jobs_of(insight, BASE)
+    assert [j["id"] for j in made] == [out["job"]["id"]] and out["changed"] is True
+    assert posts(insight) == 1
+    assert "the answer to POST /api/jobs was lost" in " ".join((result.stdout + result.stderr).split())
