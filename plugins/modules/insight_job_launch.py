@@ -17,7 +17,7 @@ description:
     RV(existing_job=true) and C(changed=false), instead of failing; a warning says so when its execution mode
     differs from O(execution_mode). The API offers no way to force a second job, and neither does this module.
   - With O(wait=true), waits until the job has finished, polling it with a delay growing from 50 ms to 1 s (the
-    rules of the O(xpress.insight.insight_job_cancel#module:wait) option of M(xpress.insight.insight_job_cancel): a
+    rules of the O(xpress.insight.insight_job_cancel#module:wait) option of M(xpress.insight.insight_job_cancel), where a
     job counts as finished only once it was seen finished). When it ends in a status listed in O(fail_on), the task
     fails; the message and RV(run_log) hold the last O(run_log_lines) lines of its run log, with the run's secrets
     masked and control characters escaped.

@@ -51,6 +51,11 @@ def calls(tmp_path: Path, message_job: str) -> list:
         task("insight_job_cancel", "filter", {"app": "Logistics", "created_before": "150s", "wait": True}, diff=True),
         task("insight_job_cancel", "again", {"app": "Logistics", "created_before": "150s"}),
         task("insight_job_cancel", "ids", {"id": [message_job, MISSING]}),
+        # The clean-up above left Base case without a queued job: one start, one check of it, one found in the queue.
+        task("insight_job_launch", "check", {"scenario": "/Logistics/Reports/Base case"}, check_mode=True, diff=True),
+        task("insight_job_launch", "start", {"scenario": "/Logistics/Reports/Base case"}, diff=True),
+        task("insight_job_launch", "existing", {"scenario": "/Logistics/Reports/Base case", "wait": True,
+                                                "wait_timeout": 1, "fail_on": []}, check_mode=True),
         task("insight_folder", "check", {"path": "/Logistics/Docs/A"}, check_mode=True, diff=True),
         task("insight_folder", "one", {"path": "/Logistics/Docs/A", "share_status": "READONLY"}, diff=True),
         task("insight_folder", "list", {"path": ["/Logistics/Docs/A", "/Logistics/Docs/B"]}),
