@@ -35,7 +35,7 @@ def test_a_created_job_is_queued_then_runs_through_its_life(api, insight):
     run_log = ann.get("/api/jobs/%s/run-log" % job["id"], headers={"Accept": TEXT_TYPE})
     assert run_log.status_code == 200 and run_log.headers["Content-Type"] == TEXT_TYPE and run_log.text == ""
     seen = []
-    for _ in range(10):
+    for _second in range(10):
         insight.clock("step", seconds=1)
         seen.append(ann.get("/api/jobs/" + job["id"]).json()["status"])
     # The default plan: 2 s queued, 5 s running, 1 s completing.

@@ -233,7 +233,7 @@ BAD = [
 def test_bad_input_fails_in_one_line_and_starts_nothing(insight, run_playbook):
     insight.reset(seed())
     before = insight.state()["jobs"]
-    result = run_playbook(play(*[task(name, ignore_errors=True, **args) for name, args, _ in BAD]),
+    result = run_playbook(play(*[task(name, ignore_errors=True, **args) for name, args, _fragment in BAD]),
                           env={"RITA_SECRET": "rita-secret"})
     wrong = {name: one_line(result, name) for name, _args, fragment in BAD if fragment not in one_line(result, name)}
     assert not wrong, wrong
