@@ -45,7 +45,8 @@ options:
     type: str
   scenario_id:
     description:
-      - The UUID of the scenario. The server says whether it exists, when asked to start its job.
+      - The UUID of the scenario. The server says whether it exists when asked to start its job, so in check mode
+        an unknown id is reported as a job that would start (the calls this module uses cannot read a scenario by id).
       - An empty value fails; it never selects anything by default.
     type: str
   execution_mode:
