@@ -95,14 +95,14 @@ seealso:
 EXAMPLES = r"""
 - name: Start a job for a scenario (connection from INSIGHT_* variables)
   xpress.insight.insight_job_launch:
-    scenario: /Logistics/Reports/High demand
+    scenario: /Logistics/Reports/Weekly/Week 1
   register: launched
 
 - name: Show the job, new or already queued
   ansible.builtin.debug:
     msg: "{{ launched.job.id }} is {{ launched.job.status }}{{ ' (it was already in the queue)' if launched.existing_job else '' }}"
 
-- name: Run a scenario given by id, wait up to an hour, and fail with its run log if it fails
+- name: Run a scenario given by id, wait up to ten minutes, and fail with its run log if it fails
   xpress.insight.insight_job_launch:
     url: https://insight.example.com
     client_id: "{{ insight_client_id }}"
@@ -110,7 +110,7 @@ EXAMPLES = r"""
     scenario_id: "{{ launched.scenario.id }}"
     execution_mode: RUN
     wait: true
-    wait_timeout: 3600
+    wait_timeout: 600
   register: run
 
 - name: Load a scenario's input data, and accept any outcome
