@@ -6,9 +6,14 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """Connection options shared by every module (DOCUMENTATION) and plugin (PLUGINS) of the collection."""
+    """Connection options shared by every module and plugin of the collection, each text written once (OPTIONS).
 
-    DOCUMENTATION = r"""
+    Modules extend `xpress.insight.connection` (DOCUMENTATION: OPTIONS and the module note). Plugins extend
+    `xpress.insight.connection.options` and then `xpress.insight.connection.plugins`, whose entries hold only what
+    the plugin configuration adds (env, default, required): ansible-core merges the two fragments option by option.
+    """
+
+    OPTIONS = r"""
 options:
   url:
     description:
@@ -28,8 +33,8 @@ options:
     type: str
   token:
     description:
-      - A bearer token issued beforehand, used instead of an API key pair. It cannot be renewed, so a task fails when
-        it expires.
+      - A bearer token issued beforehand, used instead of an API key pair. It cannot be renewed, so calls fail once it
+        expires.
       - If not set, the value of the E(INSIGHT_TOKEN) environment variable is used.
     type: str
   auth_url:
@@ -80,103 +85,61 @@ options:
   allow_http:
     description:
       - Allow a plain V(http://) O(url) or O(auth_url) that names another machine, for test servers only; the key
-        pair and every bearer token then cross the network unencrypted, and the task warns once.
+        pair and every bearer token then cross the network unencrypted, and a warning is shown once.
       - Without it such a URL is refused before anything is sent. V(http://) to a loopback address (V(127.0.0.0/8),
         V(::1), V(localhost)), such as a local test server or an SSH tunnel, is always allowed.
       - If not set, the value of the E(INSIGHT_ALLOW_HTTP) environment variable is used, and V(false) if that is not set either.
     type: bool
-notes:
-  - Connection options can be set once for a play with C(module_defaults) and the action group
-    C(group/xpress.insight.insight).
 requirements:
   - requests
 """
 
+    DOCUMENTATION = OPTIONS + r"""
+notes:
+  - Connection options can be set once for a play with C(module_defaults) and the action group
+    C(group/xpress.insight.insight).
+"""
+
+    # Defaults here and in the texts of OPTIONS equal those of _args.validate_connection (held equal by a unit test).
     PLUGINS = r"""
 options:
   url:
-    description:
-      - Base URL of the Insight 5 server, for example V(https://insight.example.com).
-    type: str
     required: true
     env:
       - name: INSIGHT_URL
   client_id:
-    description:
-      - Client ID of an Insight API key pair, exchanged for a bearer token. Give O(client_id) with O(secret), or O(token).
-    type: str
     env:
       - name: INSIGHT_CLIENT_ID
   secret:
-    description:
-      - Secret of the API key pair named by O(client_id). Never logged.
-    type: str
     env:
       - name: INSIGHT_SECRET
   token:
-    description:
-      - A bearer token issued beforehand, used instead of an API key pair.
-    type: str
     env:
       - name: INSIGHT_TOKEN
   auth_url:
-    description:
-      - For FICO Platform deployments, the IAM token endpoint that exchanges O(client_id) and O(secret) for a token.
-    type: str
     env:
       - name: INSIGHT_AUTH_URL
   validate_certs:
-    description:
-      - Whether to verify the server's TLS certificate. Turning it off prints a warning.
-    type: bool
     default: true
     env:
       - name: INSIGHT_VALIDATE_CERTS
   ca_path:
-    description:
-      - A PEM file of CA certificates to verify the server with. It must exist and be readable.
-    type: path
     env:
       - name: INSIGHT_CA_PATH
   timeout:
-    description:
-      - Seconds one attempt of a call may take in all (connecting, sending, and reading the headers and the whole
-        answer); must be greater than 0.
-      - Each retry is a new attempt with the same time.
-    type: float
     default: 30
     env:
       - name: INSIGHT_TIMEOUT
   retries:
-    description:
-      - How many times a call that is safe to repeat is retried after a connection error, a V(429), V(502), V(503)
-        or V(504) answer, an answer cut off or a timeout, with exponential backoff that honours C(Retry-After).
-      - One budget per call, whatever the cause; at most O(retries) + 1 attempts in all, the one token renewal after
-        a V(401) included (so with V(0), a token the server rejects is not renewed within that call).
-    type: int
     default: 3
     env:
       - name: INSIGHT_RETRIES
   token_lifetime:
-    description:
-      - Seconds of validity to ask for when exchanging O(client_id) and O(secret) for a token (at least V(60)). The
-        token is renewed 30 seconds before that time, counted from when the request was sent.
-      - A server that grants less makes the first call after its limit answer V(401), after which the token is
-        renewed once; a server that refuses the value is asked again once with V(900).
-    type: int
     default: 900
     env:
       - name: INSIGHT_TOKEN_LIFETIME
   allow_http:
-    description:
-      - Allow a plain V(http://) O(url) or O(auth_url) that names another machine, for test servers only; the key
-        pair and every bearer token then cross the network unencrypted, and a warning is shown once.
-      - Without it such a URL is refused before anything is sent. V(http://) to a loopback address (V(127.0.0.0/8),
-        V(::1), V(localhost)) is always allowed.
-    type: bool
     default: false
     env:
       - name: INSIGHT_ALLOW_HTTP
-requirements:
-  - requests
 """

@@ -26,6 +26,7 @@ description:
 author:
   - xpress.insight contributors (@xpress-insight)
 extends_documentation_fragment:
+  - xpress.insight.connection.options
   - xpress.insight.connection.plugins
   - xpress.insight.job_filter
   - constructed

@@ -77,6 +77,9 @@ class InsightError(Exception):
     retry_after: Optional[str] = None
     # Set when the server took longer than the timeout to answer: it may still be carrying the call out.
     timed_out = False
+    # How many attempts the failed call made (its retries and token renewal included), for a caller that spends
+    # one budget over several calls (post_or_recover).
+    attempts = 1
 
     def __init__(self, message: str, method: str = "", path: str = "") -> None:
         # Messages quote server text (error bodies, a broken connection's reason): no secret of the run stays in them.

@@ -25,6 +25,15 @@ def test_status_with_retry_after(api, insight, status):
     assert alice.get("/api/apps").status_code == 200
 
 
+def test_retry_after_can_be_an_http_date(api, insight):
+    alice = api("alice")
+    date = "Wed, 21 Oct 2015 07:28:00 GMT"
+    insight.faults({"route": "GET /api/apps", "kind": "status", "status": 503, "retry_after": date, "count": 1})
+    answer = alice.get("/api/apps")
+    assert_error(answer, 503)
+    assert answer.headers["Retry-After"] == date
+
+
 def test_500_envelope_and_other_routes_unaffected(api, insight):
     alice = api("alice")
     insight.faults({"route": "GET /api/jobs", "kind": "status", "status": 500})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import time
 
 import pytest
@@ -107,6 +108,43 @@ def test_retry_after_is_honoured_for_gets(insight, make_client):
     assert client.get("/api/apps")["totalElements"] == 2
     assert time.monotonic() - started >= 2.0  # two Retry-After waits of one second each
     assert route_count(insight, "GET /api/apps") == 3
+
+
+def _http_date(seconds_from_now):
+    """A Retry-After HTTP-date that many whole seconds ahead (the format has no fractions)."""
+    return email.utils.formatdate(int(time.time()) + seconds_from_now, usegmt=True)
+
+
+def test_http_date_retry_after_is_honoured_for_gets(insight, make_client):
+    client = make_client()
+    client.get("/api/authentication/current-user")
+    insight.faults({"route": "GET /api/apps", "kind": "status", "status": 503, "retry_after": _http_date(3),
+                    "count": 1})
+    started = time.monotonic()
+    assert client.get("/api/apps")["totalElements"] == 2
+    assert time.monotonic() - started >= 1.5  # the date is 2 to 3 s ahead when the answer comes
+    assert route_count(insight, "GET /api/apps") == 2
+
+
+def test_http_date_retry_after_is_honoured_before_a_post_is_read_back(insight, make_client):
+    # A POST is not sent again blindly: the server is read first, and that read waits as the server asked.
+    client = make_client()
+    parent = app_id(insight)
+    client.get("/api/authentication/current-user")
+    insight.faults({"route": "POST /api/folders", "kind": "status", "status": 503, "retry_after": _http_date(3),
+                    "count": 1})
+    read_back = []
+
+    def recover():
+        read_back.append(time.monotonic())
+        return None
+
+    started = time.monotonic()
+    folder, created = client.post_or_recover("/api/folders", json_body={"name": "Dated", "parent": {"id": parent, "objectType": "APP"}},
+                                             recover=recover)
+    assert created is True and folder["name"] == "Dated"
+    assert len(read_back) == 1 and read_back[0] - started >= 1.5
+    assert route_count(insight, "POST /api/folders") == 2
 
 
 def test_retries_are_bounded_and_the_last_answer_is_reported(insight, make_client, client_module):
