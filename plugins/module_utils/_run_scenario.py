@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Mapping, NoReturn, Optional, Tuple
 
 from ._args import check_id
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
-from ._folder_paths import RepoPath, diff_view, item_view, parse_path, show
+from ._folder_paths import RepoPath, diff_view, item_view, look_alike_key, parse_path, show
 from ._folders import Item, Repository, as_item, is_folder
 from ._task import ModuleSpec, Task
 
@@ -222,13 +222,23 @@ class ScenarioRun:
                 raise InsightError("dest: %s already holds %s named %s; rename or remove it first (the server would "
                                    "otherwise suffix the name). Nothing was moved"
                                    % (show(dest_path, bare=True), what, show(scenario.get("name"))))
-            other = arriving.get(str(scenario.get("name")))
+            name = str(scenario.get("name"))
+            alike = next((c for c in self.repo.children(dest) if look_alike_key(str(c.get("name"))) == look_alike_key(name)),
+                         None)
+            if alike is not None:
+                # Some servers treat such names as one and would suffix the moved scenario's name, which this module
+                # cannot rename back: refused before any move, whatever this server does.
+                raise InsightError("dest: %s holds %s, a name that differs from %s only by case, Unicode normalisation "
+                                   "or white space; a server that treats them as one would suffix the moved scenario's "
+                                   "name: rename one of them first. Nothing was moved"
+                                   % (show(dest_path, bare=True), show(alike.get("name")), show(name)))
+            other = arriving.get(look_alike_key(name))
             if other is not None:
-                raise InsightError("path: %s and %s are both named %s; moved into %s together, the server would "
-                                   "suffix one name. Nothing was moved"
+                raise InsightError("path: %s and %s would both move into %s under one name (%s); the server would "
+                                   "suffix one of them. Nothing was moved"
                                    % (show(other.label, bare=True), show(source.label, bare=True),
-                                      show(scenario.get("name")), show(dest_path, bare=True)))
-            arriving[str(scenario.get("name"))] = source
+                                      show(dest_path, bare=True), show(name)))
+            arriving[look_alike_key(name)] = source
             planned[scenario["id"]] = source
             source.move = True
             out.append(None)
@@ -271,19 +281,24 @@ class ScenarioRun:
     def undo_suffix(self, source: Source, moved: Item, before: Item, dest_path: str) -> NoReturn:
         """The server suffixed the name (a sibling the listing did not show, or one it compares without regard to
         case): move the scenario back to where it was, and fail naming both names."""
-        head = "dest: %s: %s holds a name the server takes for %s, so it moved the scenario there as %s instead" % (
-            show(source.label, bare=True), show(dest_path, bare=True), show(before.get("name")), show(moved.get("name")))
+        head = ("dest: %s: %s holds a name this user cannot see or another writer just gave it (presumably another "
+                "user's PRIVATE item), so the server moved the scenario there as %s instead") % (
+            show(source.label, bare=True), show(dest_path, bare=True), show(moved.get("name")))
+        origin = self.repo.container_of(before)
         try:
-            back = self.post_move(moved, self.repo.container_of(before))
+            back = self.post_move(moved, origin)
         except InsightError as exc:
             raise self.stopped("%s; moving it back failed: %s" % (head, exc.to_line())) from None
         if back.get("name") != before.get("name"):
-            raise self.stopped("%s; moved it back, but there it is now named %s" % (head, show(back.get("name"))))
-        raise self.stopped("%s; moved it back" % head)
+            # Servers keep the suffix on the way back, and renaming scenarios is not this module's business.
+            raise self.stopped("%s; moved it back to %s, where it is now named %s: rename it to %s in Insight"
+                               % (head, show(_path_of(back).rsplit("/", 1)[0], bare=True), show(back.get("name")),
+                                  show(before.get("name"))))
+        raise self.stopped("%s; moved it back, so nothing is left changed" % head)
 
     def stopped(self, line: str) -> InsightError:
         if not self.moved:
-            return InsightError(line + ", so nothing is left changed")
+            return InsightError(line)
         return MoveStopped("%s; moved before this: %s" % (line, ", ".join(self.moved)), self.moved)
 
     def planned(self, scenario: Item, dest: Item, dest_path: str) -> Item:
