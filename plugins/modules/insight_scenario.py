@@ -104,27 +104,28 @@ EXAMPLES = r"""
     state: moved
     dest: /Logistics
 
-- name: Check that a scenario exists and read its id
+- name: Check that a scenario exists (fails if not) and read its id
   xpress.insight.insight_scenario:
-    path: /Portfolio/Models/Balanced
-  register: balanced
-
-- name: Move it by id into another folder of its app
-  xpress.insight.insight_scenario:
-    id: "{{ balanced.scenario.id }}"
-    state: moved
-    dest: /Portfolio/Shared
+    path: /Logistics/Archive/2023/Q4 plan
+  register: q4_plan
 
 - name: Read the id of a folder
   xpress.insight.insight_folder_info:
     path: /Portfolio/Shared
   register: shared
 
-- name: Move a scenario into the folder given by that id
+- name: List the scenarios of another folder
+  xpress.insight.insight_folder_info:
+    path: /Portfolio/Models
+    include_scenarios: true
+  register: models
+
+- name: Move them all by id into the folder given by id (an empty list would fail, so skip when there are none)
   xpress.insight.insight_scenario:
-    path: /Portfolio/Models/Aggressive
+    id: "{{ models.scenarios | map(attribute='id') | list }}"
     state: moved
     dest_id: "{{ shared.folders[0].id }}"
+  when: models.scenarios | length > 0
 """
 
 RETURN = r"""
