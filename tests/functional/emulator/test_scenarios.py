@@ -102,8 +102,8 @@ def test_a_busy_scenario_is_locked_with_lock_busy(api, insight):
 def test_moving_into_a_folder_that_holds_the_name_suffixes_it(api):
     alice = api("alice")
     base = alice.lookup("/Logistics/Reports/Base case")
-    made = alice.post("/api/folders", json={"name": "Base case", "parent": {"id": alice.lookup("/Logistics/Archive")["id"],
-                                                                             "objectType": "FOLDER"}})
+    archive = alice.lookup("/Logistics/Archive")
+    made = alice.post("/api/folders", json={"name": "Base case", "parent": {"id": archive["id"], "objectType": "FOLDER"}})
     assert made.status_code == 201
     answer = _move(alice, alice.lookup("/Logistics/Archive"), base)
     assert answer.status_code == 200 and answer.json()["name"] == "Base case (1)"
