@@ -112,7 +112,11 @@ class Loader:
         name = _name(entry.get("name"), "%s under %s" % (kind.lower(), parent_path))
         path = parent_path + "/" + name
         container = parent.id if parent else app.id
-        if name in self.store.sibling_names(container):
+        # A scenario marked `twin` may share its name with a sibling scenario, as scenarios made before the server
+        # suffixed names (or imported) can; its id is made from the path and its position unless the seed gives one.
+        twin = bool(entry.get("twin")) and kind == "SCENARIO"
+        taken = name in self.store.sibling_names(container)
+        if taken and not twin:
             raise SeedError("%s: a sibling already has this name" % path)
         share = entry.get("share_status", "FULLACCESS")
         if share not in SHARE_STATUSES:
@@ -120,6 +124,8 @@ class Loader:
         owner = self.owner(entry.get("owner"), path)
         # Twin apps (two apps with one name) have the same paths: the later twin's ids are made from its app id too.
         key = app.id + path if self._twin(app) else path
+        if twin and taken:
+            key += "#%d" % sum(1 for i in self.store.children.get(container, {}) if self.store.nodes[i].name == name)
         node_id = str(entry.get("id") or make_id(kind.lower(), key)).lower()
         if node_id in self.store.nodes:
             raise SeedError("%s: the id %s is taken already" % (path, node_id))

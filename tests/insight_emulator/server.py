@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl
 
-from insight_emulator import admin, apps, auth, folders, jobs, repository, seed, users
+from insight_emulator import admin, apps, auth, folders, jobs, repository, scenarios, seed, users
 from insight_emulator.context import Request, Response, encode_json
 from insight_emulator.errors import BINARY_TYPE, JSON_TYPE, REASONS, TEXT_TYPE, ApiError, Detail, envelope, iso_now
 from insight_emulator.faults import CHILDREN_KINDS, TERMINAL, FaultRule, children_leave, jobs_leave
@@ -36,6 +36,7 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("GET", "/api/apps/{id}/children", apps.children),
     ("POST", "/api/apps/{id}/children", apps.move_to_root),
     ("GET", "/api/repository", repository.lookup),
+    ("GET", "/api/scenarios/{id}", scenarios.get),
     ("POST", "/api/folders", folders.create),
     ("GET", "/api/folders/{id}", folders.get),
     ("PATCH", "/api/folders/{id}", folders.update),

@@ -69,6 +69,12 @@ def calls(tmp_path: Path, message_job: str) -> list:
                                               "force": True}, check_mode=True, diff=True),
         task("insight_folder", "tree", {"path": "/Portfolio", "tree": [{"name": "Shared", "share_status": "READONLY"}]}),
         task("insight_folder_info", "format tree", {"path": "/Portfolio/Shared", "format": "tree"}),
+        task("insight_scenario", "present", {"path": "/Logistics/Sandbox"}),
+        task("insight_scenario", "check", {"path": ["/Logistics/Reports/Base case"], "state": "moved",
+                                           "dest": "/Logistics"}, check_mode=True, diff=True),
+        task("insight_scenario", "moved", {"path": ["/Logistics/Reports/Base case", "/Logistics/Sandbox"],
+                                           "state": "moved", "dest": "/Logistics"}, diff=True),
+        task("insight_scenario", "again", {"path": "/Logistics/Base case", "state": "moved", "dest": "/Logistics"}),
     ]
 
 

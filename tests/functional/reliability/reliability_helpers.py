@@ -13,6 +13,7 @@ JOB_INFO = "xpress.insight.insight_job_info"
 JOB_CANCEL = "xpress.insight.insight_job_cancel"
 JOB_LAUNCH = "xpress.insight.insight_job_launch"
 INVENTORY = "xpress.insight.insight_jobs"
+SCENARIO = "xpress.insight.insight_scenario"
 
 SECRETS = {"alice": "alice-secret-7Qx", "bob": "bob-secret-4Lp", "rita": "rita-secret-9Zk"}
 USERS = [
@@ -90,11 +91,13 @@ def failed_line(result: Any, name: str, fragment: str) -> str:
 
 
 def server_snapshot(insight: Any) -> Dict[str, Any]:
-    """What a change on the server would alter: folders (path, share status, owner) and jobs (status)."""
+    """What a change on the server would alter: folders (path, share status, owner), jobs (status) and where each
+    scenario is (its path), so a move shows."""
     state = insight.state()
     folders = sorted((f["path"], f.get("shareStatus"), (f.get("owner") or {}).get("id")) for f in state["folders"])
     jobs = sorted((j["id"], j["status"]) for j in state["jobs"])
-    return {"folders": folders, "jobs": jobs, "scenarios": len(state["scenarios"])}
+    scenarios = sorted((s["id"], s["path"]) for s in state["scenarios"])
+    return {"folders": folders, "jobs": jobs, "scenarios": scenarios}
 
 
 def folder_paths(insight: Any, prefix: str = "/") -> List[str]:

@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from ansible_fixtures import BIN, PlaybookResult, _capture, ansible_env
-from reliability_helpers import (FOLDER, FOLDER_INFO, INVENTORY, JOB_CANCEL, JOB_INFO, JOB_LAUNCH, failed_line, play,
+from reliability_helpers import (FOLDER, FOLDER_INFO, INVENTORY, JOB_CANCEL, JOB_INFO, JOB_LAUNCH, SCENARIO,
+                                 failed_line, play,
                                  seed, server_snapshot, status, user_env)
 
 UNKNOWN_UUID = "0b5e2a54-1c1f-4d55-9d0e-5f0c3b8a7e11"
@@ -239,6 +240,28 @@ ROWS: List[Row] = [
         app="Logistics", ca_path="/nonexistent/insight-ca.pem"),
     row("inventory missing ca_path file", INVENTORY, "ca_path: '/nonexistent/insight-ca.pem' is not a file",
         ca_path="/nonexistent/insight-ca.pem"),
+    # insight_scenario (issue 27): every check before the first move
+    row("scenario path names a folder", SCENARIO, "path: /Logistics/Reports is a folder, not a scenario",
+        path="/Logistics/Reports", state="moved", dest="/Logistics/Scratch"),
+    row("scenario missing", SCENARIO, "path: there is no scenario /Logistics/Reports/Nope to move",
+        path="/Logistics/Reports/Nope", state="moved", dest="/Logistics/Scratch"),
+    row("scenario missing with state present", SCENARIO, "path: there is no scenario /Ops/Run 9", path="/Ops/Run 9"),
+    row("scenario dest in another app", SCENARIO, "dest: /Plant is in another app than /Logistics/Reports/Base case",
+        path="/Logistics/Reports/Base case", state="moved", dest="/Plant"),
+    row("scenario dest names a scenario", SCENARIO, "dest: /Ops/Run 2 is a scenario, not a folder", path="/Ops/Run 1",
+        state="moved", dest="/Ops/Run 2"),
+    row("scenario bad path after a good one", SCENARIO, "path: there is no scenario /Logistics/Weekly/Nope",
+        path=["/Logistics/Reports/Base case", "/Logistics/Weekly/Nope"], state="moved", dest="/Logistics/Scratch"),
+    row("scenario path of only the app", SCENARIO, "path: '/Ops' names the app 'Ops', not a scenario", path="/Ops"),
+    row("scenario path empty", SCENARIO, "path: is empty (an unset variable?)", path="", state="moved",
+        dest="/Logistics/Scratch"),
+    row("scenario id not a uuid", SCENARIO, "id: 'run-1' is not a UUID", id="run-1", state="moved", dest="/Ops"),
+    row("scenario unknown id", SCENARIO, "id: there is no scenario " + UNKNOWN_UUID, id=[UNKNOWN_UUID]),
+    row("scenario dest without state moved", SCENARIO, "dest, dest_id: only used with state=moved", path="/Ops/Run 1",
+        dest="/Ops"),
+    row("scenario moved without dest", SCENARIO, "dest or dest_id: state=moved needs", path="/Ops/Run 1", state="moved"),
+    row("scenario read-only user moving", SCENARIO, "403", path="/Logistics/Reports/Base case", state="moved",
+        dest="/Logistics/Scratch", **RITA),
     # every row runs with a ~/.netrc naming the server: it must never replace the bearer token
     row("job_info with a netrc entry for the server", JOB_INFO, None, app="Ops"),
     row("inventory with a netrc entry for the server", INVENTORY, None),
@@ -332,7 +355,8 @@ def outcomes(emulator: Any, emulator_tls: Any, collection_root: Path, tmp_path_f
 
 def test_the_matrix_is_big_enough():
     assert len(ROWS) >= 40 and len({r.name for r in ROWS}) == len(ROWS)
-    assert {r.target for r in ROWS} == {FOLDER, FOLDER_INFO, JOB_INFO, JOB_CANCEL, JOB_LAUNCH, MESSAGE_FILE, INVENTORY}
+    assert {r.target for r in ROWS} == {FOLDER, FOLDER_INFO, JOB_INFO, JOB_CANCEL, JOB_LAUNCH, MESSAGE_FILE, SCENARIO,
+                                        INVENTORY}
 
 
 @pytest.mark.parametrize("case", ROWS, ids=[r.name for r in ROWS])

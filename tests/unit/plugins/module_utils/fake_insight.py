@@ -5,7 +5,8 @@
 
 Apps, folders, scenarios and users, with the server's rules that the engine depends on: a name clash on create,
 rename or move gets a ` (1)` suffix, DELETE removes the subtree, PATCH cascades on request, PRIVATE without an owner
-makes the caller the owner, an unknown id answers 404. Every call is recorded as `METHOD template`, so a test can
+makes the caller the owner, an unknown id answers 404; scenarios are read (`GET /api/scenarios/{id}`) and moved
+like folders. Every call is recorded as `METHOD template`, so a test can
 count listings and writes. `before_write` lets a test play another writer; `lose_answers` makes the server act on a
 create or move and the answer get lost, as a dropped connection would. Calls may come from several threads: each is
 carried out whole under one lock, after `latency` seconds of waiting outside it (a server some way off)."""
@@ -168,6 +169,12 @@ class FakeInsight:
             raise InsightHTTPError(method, "/api/folders/" + folder_id, 404, "Not Found")
         return node
 
+    def _scenario(self, method: str, scenario_id: str) -> Dict[str, Any]:
+        node = self.nodes.get(scenario_id)
+        if node is None or node["kind"] != "SCENARIO":
+            raise InsightHTTPError(method, "/api/scenarios/" + scenario_id, 404, "Not Found", envelope={"error": {}})
+        return node
+
     def _record(self, method: str, template: str) -> None:
         call = "%s %s" % (method, template)
         if method in WRITES and self.before_write is not None:
@@ -191,6 +198,9 @@ class FakeInsight:
             return self._user_view(parts[0])
         if template == "/api/folders/{}":
             self._folder("GET", parts[0])
+            return self.view(parts[0])
+        if template == "/api/scenarios/{}":
+            self._scenario("GET", parts[0])
             return self.view(parts[0])
         raise AssertionError("no such route in the fake: GET " + template)
 
@@ -226,7 +236,12 @@ class FakeInsight:
                                    "app": app, "parent": parent_id, "share": "FULLACCESS", "owner": self.caller}
             return self.view(node_id)
         if template in ("/api/apps/{}/children", "/api/folders/{}/children"):
-            node = self._folder("POST", json_body["id"])
+            if json_body.get("objectType") == "SCENARIO":
+                node = self._scenario("POST", json_body["id"])
+                if template.startswith("/api/folders/"):
+                    self._folder("POST", parts[0])
+            else:
+                node = self._folder("POST", json_body["id"])
             parent_id = None if template.startswith("/api/apps/") else parts[0]
             if parent_id is not None and (parent_id == json_body["id"] or parent_id in self._below(json_body["id"])):
                 raise InsightHTTPError("POST", template.format(*parts), 422, "Unprocessable Entity")
