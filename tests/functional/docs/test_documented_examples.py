@@ -31,6 +31,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 import yaml
 
+import demo_capture
 import doc_examples as dx
 from ansible_fixtures import BIN, _capture, ansible_env
 
@@ -284,16 +285,16 @@ def transcript_drift(shown: List[str], printed: str) -> List[str]:
     return missing
 
 
-def test_readme_demo_transcript_matches_what_make_demo_prints(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INSIGHT_", "ANSIBLE_"))}
-    env["TMPDIR"] = str(tmp_path)
-    cmd = ["bash", str(dx.ROOT / "ci" / "demo.sh")]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, cwd=str(dx.ROOT), check=False)
-    _capture("demo", cmd, proc)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    missing = transcript_drift(readme_transcript(), proc.stdout)
-    assert not missing, "README.md's make demo transcript shows lines the demo no longer prints, in this order:\n" + \
-        "\n".join(missing) + "\n--- the demo printed:\n" + proc.stdout[-6000:]
+def test_readme_demo_transcript_matches_what_make_demo_prints() -> None:
+    """Against the captured run of the demo (demo_capture.py says why, and how to capture it again)."""
+    captured_with, printed = demo_capture.read_capture()
+    assert captured_with == demo_capture.fingerprint(), (
+        "the demo (ci/demo.sh, its playbooks or the demo data) changed since tests/functional/docs/demo_output.txt "
+        "was captured: run `PYTHONPATH=tests .venv/bin/python tests/functional/docs/demo_capture.py`, then compare "
+        "README.md's transcript with it")
+    missing = transcript_drift(readme_transcript(), printed)
+    assert not missing, ("README.md's make demo transcript shows lines the demo does not print, in this order:\n"
+                         + "\n".join(missing) + "\n--- the captured run: tests/functional/docs/demo_output.txt")
 
 
 def test_transcript_check_catches_drift() -> None:
@@ -302,3 +303,74 @@ def test_transcript_check_catches_drift() -> None:
     assert transcript_drift(["a", "  b: 1", "d"], printed) == []
     assert transcript_drift(["a", "  b: 2"], printed) == ["  b: 2"]
     assert transcript_drift(["d", "a"], printed) == ["a"]
+
+
+# "``option`` (default ``value``" and "``option`` requests (default value, ..." in a guide's prose.
+_STATED_DEFAULT = re.compile(r"``(?P<option>[a-z_]+)``(?P<between>[^.;()`]{0,20})\(default (?:``)?(?P<value>[^`,) ]+)")
+_REF = re.compile(r":ref:`xpress\.insight\.(?P<plugin>insight_\w+) <[^>]*_(?P<type>module|inventory)>`")
+# The event source has no ansible-doc page (its guide is its reference): its defaults are not checked here.
+NO_ANSIBLE_DOC = {"docs/docsite/rst/event_source.rst"}
+
+
+def plugin_docs(collection_root: Path) -> Dict[str, Dict[str, Any]]:
+    """{plugin name: its options} from ansible-doc --json. ansible-test sanity (validate-modules) fails when a
+    documented default differs from the argument spec, so these are the argspec's defaults."""
+    names = {"module": ["xpress.insight." + p.stem for p in (dx.ROOT / "plugins" / "modules").glob("*.py")],
+             "inventory": ["xpress.insight." + p.stem for p in (dx.ROOT / "plugins" / "inventory").glob("*.py")]}
+    options: Dict[str, Dict[str, Any]] = {}
+    for kind, plugins in names.items():
+        cmd = [str(BIN / "ansible-doc"), "--json", "-t", kind] + sorted(plugins)
+        proc = subprocess.run(cmd, env=ansible_env(collection_root), capture_output=True, text=True, timeout=300, check=False)
+        assert proc.returncode == 0, proc.stderr
+        for name, doc in json.loads(proc.stdout).items():
+            options[name.split(".")[-1]] = doc["doc"].get("options") or {}
+    return options
+
+
+def stated_defaults() -> List[Tuple[str, int, str, str, List[str]]]:
+    """(guide, line, option, value, the plugins the guide is about) for each default a guide states."""
+    found = []
+    for path in sorted((dx.ROOT / "docs" / "docsite" / "rst").glob("*.rst")):
+        rel = str(path.relative_to(dx.ROOT))
+        if rel in NO_ANSIBLE_DOC:
+            continue
+        text = path.read_text(encoding="utf-8")
+        about = sorted({m.group("plugin") for m in _REF.finditer(text)})
+        for number, line in enumerate(text.splitlines(), 1):
+            for match in _STATED_DEFAULT.finditer(line):
+                found.append((rel, number, match.group("option"), match.group("value"), about))
+        # The getting-started table of environment variables: option, variable, default.
+        for option, value in re.findall(r"\* - ``(\w+)``\n\s+- ``INSIGHT_\w+``\n\s+- ``([^`]+)``", text):
+            found.append((rel, 0, option, value, about))
+    return found
+
+
+def effective_default(option: Dict[str, Any]) -> Any:
+    """The option's default; for a connection option with an INSIGHT_* fallback (no argspec default, so that the
+    variable can apply), the value its description gives for neither being set."""
+    if option.get("default") is not None:
+        return option["default"]
+    description = " ".join(option.get("description") or [])
+    match = re.search(r"V\(([^)]+)\) if that is not set either", description)
+    return match.group(1) if match else None
+
+
+def _same(documented: Any, stated: str) -> bool:
+    return str(documented).lower() == stated.lower()
+
+
+def test_defaults_the_guides_state_are_the_modules_defaults(collection_root: Path) -> None:
+    options = plugin_docs(collection_root)
+    stated = stated_defaults()
+    assert len(stated) >= 6, stated
+    wrong = []
+    for guide, line, option, value, about in stated:
+        plugins = [p for p in (about or sorted(options)) if option in options.get(p, {})] or \
+            [p for p in sorted(options) if option in options[p]]
+        if not plugins:
+            wrong.append("%s:%d: ``%s`` is no option of any plugin" % (guide, line, option))
+        for plugin in plugins:
+            default = effective_default(options[plugin][option])
+            if not _same(default, value):
+                wrong.append("%s:%d: ``%s`` (default %s), but %s's default is %r" % (guide, line, option, value, plugin, default))
+    assert not wrong, "\n".join(wrong)
