@@ -150,7 +150,7 @@ class SourceRun:
         if not self.batch:
             return
         plays = [play for _, play in self.batch]
-        labels = sorted({s.label for s, _ in self.batch} | {t["name"][len("example: "):] for p in plays for t in p["tasks"]})
+        labels = sorted({t["name"][len("example: "):] for p in plays for t in p["tasks"] if t["name"].startswith("example: ")})
         self.batch = []
         n = self.runs
         playbook = self.workdir / ("examples-%d.yml" % n)
@@ -171,8 +171,8 @@ class SourceRun:
                 label = entry["task"][len("example failed: "):]
                 rescued.add(label)
                 result = last_failure.get("result", {})
-                self.failures.append("%s: task %r failed: %s" % (label, last_failure.get("task"),
-                                                                  str(result.get("msg", result))[:600]))
+                message = str(result.get("msg", result))[:600]
+                self.failures.append("%s: task %r failed: %s" % (label, last_failure.get("task"), message))
         started = {e["task"] for e in entries}
         if proc.returncode != 0 and not rescued:
             self.failures.append("%s: ansible-playbook ended %d:\n%s\n%s" % (", ".join(labels), proc.returncode,
@@ -200,13 +200,29 @@ class SourceRun:
         for command in snippet.commands:
             proc = self._run(["bash", "-c", command], "console")
             if proc.returncode != 0:
-                self.failures.append("%s: `%s` ended %d:\n%s\n%s" % (snippet.label, command, proc.returncode,
-                                                                   proc.stdout[-2000:], proc.stderr[-2000:]))
+                self.failures.append("%s: `%s` ended %d:\n%s\n%s" % (
+                    snippet.label, command, proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
 
 
-@pytest.mark.parametrize("source", SOURCES)
-def test_documented_examples_run(source: str, request: pytest.FixtureRequest, collection_root: Path, tmp_path: Path) -> None:
-    process = request.getfixturevalue("emulator_tls" if source in TLS_SOURCES else "emulator")
+def source_groups() -> List[List[str]]:
+    """The sources run together in one ansible-playbook (those without console snippets, the emulator reset by a
+    play between them: each ansible-playbook start costs seconds), then each other source alone."""
+    console = {s.source for s in SNIPPETS if s.kind == dx.CONSOLE and not s.marked}
+    together = [source for source in SOURCES if source not in console and source not in TLS_SOURCES]
+    return [together] + [[source] for source in SOURCES if source not in together]
+
+
+def reset_play(control: Any, seed: Dict[str, Any], source: str) -> Dict[str, Any]:
+    return {"name": "the examples seed, for " + source, "hosts": "localhost", "connection": "local", "gather_facts": False,
+            "tasks": [{"name": "reset the emulator for " + source, "ansible.builtin.uri": {
+                "url": control.url + "/_emulator/reset", "method": "POST", "body_format": "json",
+                "body": {"data": seed}, "ca_path": control.ca, "status_code": 200}}]}
+
+
+@pytest.mark.parametrize("sources", source_groups(), ids=lambda group: group[0] if len(group) == 1 else "plugins+README")
+def test_documented_examples_run(sources: List[str], request: pytest.FixtureRequest, collection_root: Path,
+                                 tmp_path: Path) -> None:
+    process = request.getfixturevalue("emulator_tls" if sources[0] in TLS_SOURCES else "emulator")
     control = process.control()
     seed, reader_vars = examples_seed()
     control.reset(seed)
@@ -216,14 +232,18 @@ def test_documented_examples_run(source: str, request: pytest.FixtureRequest, co
         env["INSIGHT_CA_PATH"] = control.ca
     creds = {"client_id": full["client_id"], "secret": full["secret"]}
     (tmp_path / "playbooks").symlink_to(dx.ROOT / "playbooks")
-    run = SourceRun(source, tmp_path, collection_root, env, control.url, control.ca, reader_vars, creds)
-    for snippet in SNIPPETS:
-        if snippet.source == source and not snippet.marked and snippet.kind in RUNNABLE:
-            run.add(snippet)
+    run = SourceRun(", ".join(sources), tmp_path, collection_root, env, control.url, control.ca, reader_vars, creds)
+    for index, source in enumerate(sources):
+        if index:
+            run.batch.append((dx.Snippet(source, 0, "reset", dx.PLAY, ""), reset_play(control, seed, source)))
+        run.source = source
+        for snippet in SNIPPETS:
+            if snippet.source == source and not snippet.marked and snippet.kind in RUNNABLE:
+                run.add(snippet)
     run.flush()
-    assert run.ran, "no runnable snippet in %s" % source
+    assert run.ran, "no runnable snippet in %s" % sources
     assert not run.failures, "%d of the %d examples of %s failed:\n%s" % (
-        len(run.failures), len(run.ran), source, "\n".join(run.failures))
+        len(run.failures), len(run.ran), ", ".join(sources), "\n".join(run.failures))
 
 
 def test_every_snippet_is_runnable_or_marked() -> None:
