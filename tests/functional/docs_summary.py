@@ -11,7 +11,7 @@ DOCS = Path(__file__).resolve().parent / "docs"
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: Any) -> None:
-    args = [Path(str(a).split("::")[0]).resolve() for a in config.args]
+    args = [Path(str(a).split("::", maxsplit=1)[0]).resolve() for a in config.args]
     if not any(a == DOCS or DOCS in a.parents or a in DOCS.parents for a in args):
         return
     if str(DOCS) not in sys.path:

@@ -48,7 +48,7 @@ def run_demo() -> str:
 def read_capture() -> "tuple[str, str]":
     """(the fingerprint it was captured with, the demo's output)."""
     text = CAPTURE.read_text(encoding="utf-8")
-    first, _, rest = text.partition("\n")
+    first, rest = text.split("\n", 1) if "\n" in text else (text, "")
     return (first[len(HEADER):].strip() if first.startswith(HEADER) else ""), rest
 
 

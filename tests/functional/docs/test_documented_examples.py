@@ -149,7 +149,7 @@ class SourceRun:
     def flush(self) -> None:
         if not self.batch:
             return
-        plays = [play for _, play in self.batch]
+        plays = [entry[1] for entry in self.batch]
         labels = sorted({t["name"][len("example: "):] for p in plays for t in p["tasks"] if t["name"].startswith("example: ")})
         self.batch = []
         n = self.runs
@@ -270,7 +270,7 @@ def test_every_shipped_playbook_and_rulebook_is_run() -> None:
     shipped |= {str(p.relative_to(dx.ROOT)) for p in (dx.ROOT / "extensions" / "eda" / "rulebooks").glob("*.yml")}
     assert shipped == set(SHIPPED), "map each shipped playbook to what runs it: %s" % sorted(shipped ^ set(SHIPPED))
     for name, runner in SHIPPED.items():
-        first = runner.split(" ")[0]
+        first = runner.split(" ", maxsplit=1)[0]
         text = (dx.ROOT / first).read_text(encoding="utf-8")
         stem = Path(name).stem
         assert stem in text or (stem.startswith("eda_") and "insight_job_alerts" in text), (name, runner)
