@@ -102,10 +102,17 @@ EXAMPLES = r"""
     format: tree
   register: exported
 
+# Modules run in a temporary directory, so a relative dest would not land beside the playbook.
+- name: Make the directory of the exported trees, beside the playbook
+  ansible.builtin.file:
+    path: "{{ playbook_dir }}/folder_trees"
+    state: directory
+    mode: "0755"
+
 - name: Keep it in Git
   ansible.builtin.copy:
     content: "{{ {'reports_tree': exported.tree} | to_nice_yaml }}"
-    dest: folder_trees/reports.yml
+    dest: "{{ playbook_dir }}/folder_trees/reports.yml"
     mode: "0644"
 
 - name: List the scenarios of a folder and of its subfolders

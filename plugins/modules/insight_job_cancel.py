@@ -144,7 +144,7 @@ EXAMPLES = r"""
   xpress.insight.insight_job_cancel:
     id:
       - 0f7acba9-713d-2c50-f085-34565a4d6e61
-      - 5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10
+      - 2b9e4f61-7c3a-4d8e-b1f5-6a0c9d2e7f43
     on_missing: fail
 
 - name: Find the jobs queued for more than 6 hours

@@ -82,18 +82,25 @@ seealso:
 """
 
 EXAMPLES = r"""
+# dest's directory must exist (the module does not create it): here a directory beside the playbook.
+- name: Make the directory of the solver logs
+  ansible.builtin.file:
+    path: "{{ playbook_dir }}/solver_logs"
+    state: directory
+    mode: "0700"
+
 - name: Save the solver log of a failed job, readable by its owner only
   xpress.insight.insight_job_message_file:
     job_id: 0f7acba9-713d-2c50-f085-34565a4d6e61
     message_id: 5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10
-    dest: /var/log/insight/job-0f7acba9.log
+    dest: "{{ playbook_dir }}/solver_logs/job-0f7acba9.log"
     mode: "0600"
 
 - name: Fetch it again even if a copy exists (replaced only when its content changed)
   xpress.insight.insight_job_message_file:
     job_id: 0f7acba9-713d-2c50-f085-34565a4d6e61
     message_id: 5c1d3a8e-3f1b-4b7e-9a55-0c7e2d1f4a10
-    dest: /var/log/insight/job-0f7acba9.log
+    dest: "{{ playbook_dir }}/solver_logs/job-0f7acba9.log"
     force: true
 """
 
