@@ -91,7 +91,8 @@ def main(tarball: str, tree: str) -> int:
     if problems:
         return 1
     plugins = sorted(n for n in names if n.startswith('plugins/') and n.endswith('.py'))
-    print('tarball %s: %d entries, %d plugin files, license and changelog present, nothing development-only' % (os.path.basename(tarball), len(names), len(plugins)))
+    print('tarball %s: %d entries, %d plugin files, license and changelog present, nothing development-only'
+          % (os.path.basename(tarball), len(names), len(plugins)))
     return 0
 
 

@@ -161,6 +161,8 @@ gate_ansible_lint() {
 
 gate_changelog_lint() {
     (cd "$COPY" && antsibull-changelog lint)
+    # In the checkout, not the copy: it compares with the git history since the last release.
+    python "$CI/check_fragments.py" "$ROOT"
 }
 
 gate_docs_lint() {
