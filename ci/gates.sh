@@ -24,7 +24,7 @@ export ANSIBLE_NOCOLOR=1
 export PYTHONDONTWRITEBYTECODE=1
 unset PYTHONPATH
 
-ALL_GATES=(ruff mypy sanity units ansible-lint changelog-lint docs-lint build importer docs-site ee runner newest)
+ALL_GATES=(ruff mypy sanity units integration ansible-lint changelog-lint docs-lint build importer docs-site ee de runner newest)
 
 mkdir -p "$BUILD"
 # A no-op when .venv is current with requirements-dev.txt (as under `make test`).
@@ -152,6 +152,10 @@ gate_units() {
         return 0
     fi
     (cd "$COPY" && ansible-test units --venv --python 3.11 --color no)
+}
+
+gate_integration() {
+    "$CI/integration.sh" "$COPY"
 }
 
 gate_ansible_lint() {
