@@ -234,6 +234,24 @@ gate_ee() {
     echo "execution environment context in $context (building the image needs a container engine)"
 }
 
+gate_de() {
+    local context=$BUILD/de
+    rm -rf "$context"
+    ansible-builder create --file "$COPY/meta/decision-environment.yml" --context "$context" \
+        --output-filename Containerfile -v 1
+    # What makes it a decision environment for this collection: ansible-rulebook, Java, and xpress.insight.
+    local missing=()
+    grep -qs '^ansible-rulebook' "$context/_build/requirements.txt" || missing+=('ansible-rulebook (Python)')
+    grep -qs '^java-.*openjdk' "$context/_build/bindep.txt" || missing+=('a Java runtime (system)')
+    grep -qs 'name: xpress.insight' "$context/_build/requirements.yml" || missing+=('the collection xpress.insight')
+    grep -qs '^ENV JAVA_HOME=' "$context/Containerfile" || missing+=('JAVA_HOME')
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        echo "the decision environment's build context lacks: ${missing[*]}"
+        return 1
+    fi
+    echo "decision environment context in $context (building the image needs a container engine)"
+}
+
 gate_runner() {
     python "$CI/runner_check.py" "$(tarball_path)" "$BUILD/runner"
 }
