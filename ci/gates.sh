@@ -24,7 +24,7 @@ export ANSIBLE_NOCOLOR=1
 export PYTHONDONTWRITEBYTECODE=1
 unset PYTHONPATH
 
-ALL_GATES=(ruff mypy sanity units ansible-lint changelog-lint docs-lint build importer docs-site ee runner newest)
+ALL_GATES=(ruff mypy sanity units integration ansible-lint changelog-lint docs-lint build importer docs-site ee de runner newest)
 
 mkdir -p "$BUILD"
 # A no-op when .venv is current with requirements-dev.txt (as under `make test`).
@@ -154,6 +154,10 @@ gate_units() {
     (cd "$COPY" && ansible-test units --venv --python 3.11 --color no)
 }
 
+gate_integration() {
+    "$CI/integration.sh" "$COPY"
+}
+
 gate_ansible_lint() {
     # Run in the copy: it is its own git repository, and the collection resolves through ANSIBLE_COLLECTIONS_PATH.
     (cd "$COPY" && ansible-lint --profile production --offline --nocolor)
@@ -161,6 +165,8 @@ gate_ansible_lint() {
 
 gate_changelog_lint() {
     (cd "$COPY" && antsibull-changelog lint)
+    # In the checkout, not the copy: it compares with the git history since the last release.
+    python "$CI/check_fragments.py" "$ROOT"
 }
 
 gate_docs_lint() {
@@ -226,6 +232,24 @@ gate_ee() {
         return 1
     fi
     echo "execution environment context in $context (building the image needs a container engine)"
+}
+
+gate_de() {
+    local context=$BUILD/de
+    rm -rf "$context"
+    ansible-builder create --file "$COPY/meta/decision-environment.yml" --context "$context" \
+        --output-filename Containerfile -v 1
+    # What makes it a decision environment for this collection: ansible-rulebook, Java, and xpress.insight.
+    local missing=()
+    grep -qs '^ansible-rulebook' "$context/_build/requirements.txt" || missing+=('ansible-rulebook (Python)')
+    grep -qs '^java-.*openjdk' "$context/_build/bindep.txt" || missing+=('a Java runtime (system)')
+    grep -qs 'name: xpress.insight' "$context/_build/requirements.yml" || missing+=('the collection xpress.insight')
+    grep -qs '^ENV JAVA_HOME=' "$context/Containerfile" || missing+=('JAVA_HOME')
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        echo "the decision environment's build context lacks: ${missing[*]}"
+        return 1
+    fi
+    echo "decision environment context in $context (building the image needs a container engine)"
 }
 
 gate_runner() {

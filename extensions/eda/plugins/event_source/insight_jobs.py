@@ -28,6 +28,176 @@ from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Mapping, Opt
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
+DOCUMENTATION = r"""
+---
+short_description: Events about the jobs of a FICO Xpress Insight 5 server.
+description:
+  - An ansible-rulebook event source that polls the unfinished jobs of an Insight 5 server and puts one event on
+    the queue for each change it sees between two polls.
+  - 'Each event is C({"insight": {"type": ..., "job": ..., "previous_status": ..., "detected_at": ...}}): C(type) is
+    one of V(new), V(status_changed), V(finished), V(gone) and V(queued_longer_than); C(job) is the job as the
+    xpress.insight.insight_job_info module returns it (V(GONE) as status for a job the server no longer knows);
+    C(previous_status) is the status seen before the change, null for V(new) and V(queued_longer_than);
+    C(detected_at) is when the source saw it, in ISO 8601 with the time zone.'
+  - It connects, retries and renews tokens with the collection's own Insight client, as the modules do.
+  - A bad argument stops the source at start with one line naming the argument; a failing server makes it wait
+    longer between polls, up to 5 minutes, without stopping.
+  - The guide docs/docsite/rst/event_source.rst describes every event, how the source polls and how it rides out
+    faults.
+requirements:
+  - requests
+  - ansible-core (for the collection's client)
+options:
+  # The connection options are those of the modules (the xpress.insight.connection doc fragment), each with its
+  # INSIGHT_* environment variable when not given.
+  url:
+    description:
+      - Base URL of the Insight 5 server. Taken from E(INSIGHT_URL) when not given.
+    type: str
+    required: true
+  client_id:
+    description:
+      - Client ID of an Insight API key pair (E(INSIGHT_CLIENT_ID)). Give it with O(secret), or give O(token).
+    type: str
+  secret:
+    description:
+      - Secret of the key pair (E(INSIGHT_SECRET)); better kept in the environment than in the rulebook. Never
+        logged and never part of an event.
+    type: str
+  token:
+    description:
+      - A bearer token issued beforehand, instead of a key pair (E(INSIGHT_TOKEN)).
+    type: str
+  auth_url:
+    description:
+      - For FICO Platform deployments, the IAM token endpoint (E(INSIGHT_AUTH_URL)).
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate (E(INSIGHT_VALIDATE_CERTS)).
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A CA bundle to verify the server's certificate with (E(INSIGHT_CA_PATH)).
+    type: str
+  timeout:
+    description:
+      - Seconds one attempt of a call may take in all (E(INSIGHT_TIMEOUT)).
+    type: float
+    default: 30
+  retries:
+    description:
+      - How often a call that is safe to repeat is retried after a connection error, a V(429), V(502), V(503) or
+        V(504) answer or a timeout (E(INSIGHT_RETRIES)).
+    type: int
+    default: 3
+  token_lifetime:
+    description:
+      - Seconds of validity to ask for when exchanging the key pair for a token (E(INSIGHT_TOKEN_LIFETIME)).
+    type: int
+    default: 900
+  allow_http:
+    description:
+      - Allow a plain V(http://) URL that names another machine, for test servers only (E(INSIGHT_ALLOW_HTTP)).
+        Loopback addresses are always allowed.
+    type: bool
+    default: false
+  interval:
+    description:
+      - Seconds between two polls; a number, or a duration such as V(30s) or V(2m).
+    type: str
+    default: 10
+  app:
+    description:
+      - Only jobs of these apps, by name or id. An app name that two apps share stops the source naming their ids.
+    type: list
+    elements: str
+    aliases: [apps]
+  owner:
+    description:
+      - Only jobs of these owners, by id or by the name the server shows.
+    type: list
+    elements: str
+    aliases: [owners]
+  scenario_id:
+    description:
+      - Only jobs of these scenarios, by id.
+    type: list
+    elements: str
+    aliases: [scenario_ids]
+  execution_mode:
+    description:
+      - Only jobs in these execution modes, for example V(RUN) or V(LOAD).
+    type: list
+    elements: str
+  created_before:
+    description:
+      - Only jobs created before this moment, an ISO 8601 timestamp or an age such as V(6h) taken when the source
+        starts.
+    type: str
+    aliases: [older_than]
+  created_after:
+    description:
+      - Only jobs created after this moment, in the form of O(created_before).
+    type: str
+  status:
+    description:
+      - Only events about jobs whose status after the change is one of these. V(gone) events pass any status filter.
+      - An empty value of any job filter stops the source at start; it never means every job.
+    type: list
+    elements: str
+    choices: [QUEUED, EXECUTING, COMPLETING, COMPLETED, FAILED, CANCELLING, CANCELLED, DELETING, DELETED, INACTIVE]
+    aliases: [statuses]
+  events:
+    description:
+      - The event types to emit. Default all of them, V(queued_longer_than) only when O(queued_for) is set.
+    type: list
+    elements: str
+    choices: [new, status_changed, finished, gone, queued_longer_than]
+  queued_for:
+    description:
+      - How long a job may stay V(QUEUED) before a V(queued_longer_than) event, in seconds or as a duration such as
+        V(30m) or V(1d12h). Required when O(events) names V(queued_longer_than).
+    type: str
+  emit_existing:
+    description:
+      - With V(false), the jobs found unfinished on start are only remembered; with V(true), each also gives a V(new)
+        event.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: React to failed and long-queued jobs of one app
+  hosts: all
+  sources:
+    - xpress.insight.insight_jobs:
+        app: Logistics
+        events: [finished, queued_longer_than]
+        queued_for: 30m
+        interval: 30s
+  rules:
+    - name: Save the message file of a failed job
+      condition: event.insight.type == "finished" and event.insight.job.status == "FAILED"
+      action:
+        run_playbook:
+          name: xpress.insight.eda_save_failed_job
+
+- name: Report every job start, the connection from INSIGHT_URL, INSIGHT_CLIENT_ID and INSIGHT_SECRET
+  hosts: all
+  sources:
+    - xpress.insight.insight_jobs:
+        events: [status_changed]
+        status: [EXECUTING]
+  rules:
+    - name: Print the job that started
+      condition: event.insight.type == "status_changed"
+      action:
+        debug:
+          msg: "{{ event.insight.job.id }} started ({{ event.insight.job.app.name }})"
+"""
+
 
 def _collections_root() -> Optional[str]:
     """The directory that holds this collection's `ansible_collections` folder, judged from where this file is.
