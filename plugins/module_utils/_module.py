@@ -30,6 +30,7 @@ class InsightModule(AnsibleModule):
         module = cls(argument_spec={name: dict(option) for name, option in spec.argument_spec.items()},
                      pool_size=spec.pool_size, supports_check_mode=spec.supports_check_mode,
                      add_file_common_args=spec.add_file_common_args, **kwargs)
+        module.spec = spec
         module.run(run)
 
     def __init__(self, argument_spec: Dict[str, Any], pool_size: int = 10, **kwargs: Any) -> None:
@@ -38,6 +39,8 @@ class InsightModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         self._pool_size = pool_size
         self._client: Optional[InsightClient] = None
+        # The module's SPEC once main() has it: error lines name an option as the task wrote it (alias or not).
+        self.spec: Optional[ModuleSpec] = None
         try:
             validate_connection(self.params)
         except InsightError as exc:
@@ -82,7 +85,10 @@ class InsightModule(AnsibleModule):
         # The partial result quotes server text too (the error envelope, per-job errors): no secret of the run in it.
         extra = scrub_data(self.shown(exc.result()))
         extra.pop("msg", None)
-        self.fail_json(msg=exc.to_line(), **extra)
+        line = exc.to_line()
+        if self.spec is not None:
+            line = self.spec.as_given(line, self.params)
+        self.fail_json(msg=line, **extra)
 
     def run(self, main: Callable[["InsightModule"], Dict[str, Any]]) -> NoReturn:
         """Run the module's logic; any InsightError becomes one clear failure line, never a traceback."""

@@ -6,7 +6,7 @@ writes; check mode returns the plan itself, so it is exactly what the real run d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ._args import check_id, check_uuid
@@ -97,7 +97,7 @@ def check_tree_options(params: Mapping[str, Any]) -> None:
                                  "true hands them down)" % ", ".join(given))
     if params.get("force") and not params.get("prune"):
         raise InsightConfigError("force: with tree, only used with prune: true")
-    if (params.get("max_deletions") or 0) < 0:
+    if params["max_deletions"] < 0:
         raise InsightConfigError("max_deletions: must be 0 (no limit) or more, not %d" % params["max_deletions"])
 
 
@@ -107,13 +107,13 @@ class TreeSettings:
 
     path: Optional[RepoPath]  # the folder (or /AppName) the tree lies in, or None when given by id
     id: Optional[str]
-    nodes: List[Node] = field(default_factory=list)
-    prune: bool = False
-    force: bool = False
-    max_deletions: int = 10  # 0: no limit
+    nodes: List[Node]
+    prune: bool
+    force: bool
+    max_deletions: int  # 0: no limit
     # Without diff mode the engine skips what only the diff needs (the before text and the user listing).
-    want_diff: bool = True
-    parallel: int = 8  # the most requests at the same time
+    want_diff: bool
+    parallel: int  # the most requests at the same time
 
 
 def tree_settings(params: Mapping[str, Any], want_diff: bool = True) -> TreeSettings:
@@ -139,10 +139,9 @@ def tree_settings(params: Mapping[str, Any], want_diff: bool = True) -> TreeSett
         folder_id = check_id(params["id"], "id")
     else:
         raise InsightConfigError("path or id: with tree, give the parent folder (or /AppName) the tree lies in")
-    limit = params.get("max_deletions")
-    parallel = check_parallel(8 if params.get("parallel") is None else int(params["parallel"]))
-    return TreeSettings(path=path, id=folder_id, nodes=nodes, prune=bool(params.get("prune")),
-                        force=bool(params.get("force")), max_deletions=10 if limit is None else int(limit),
+    parallel = check_parallel(params["parallel"])
+    return TreeSettings(path=path, id=folder_id, nodes=nodes, prune=bool(params["prune"]),
+                        force=bool(params["force"]), max_deletions=params["max_deletions"],
                         want_diff=want_diff, parallel=parallel)
 
 
