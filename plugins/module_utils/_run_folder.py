@@ -291,7 +291,7 @@ class FolderRun:
             name = path.names[index]
             sub = path.prefix(index + 1)
             if self.check_mode:
-                folder = planned_folder(name, container, app, sub, "FULLACCESS", self.caller_ref())
+                folder = planned_folder(name, container, app, sub, "FULLACCESS", self.repo.caller())
                 self.repo.remember_child(container, folder)
                 self.repo.known_empty(folder)
                 ours = True
@@ -314,10 +314,6 @@ class FolderRun:
                 return found if found is not None and is_folder(found) else None
 
             return self.after_refusal(exc, path.text, "created this folder", made_meanwhile), False
-
-    def caller_ref(self) -> Item:
-        user = self.repo.current_user()
-        return {"id": user.get("id"), "name": user.get("name"), "objectType": "USER"}
 
     def rename_at(self, path: RepoPath, name: str) -> Item:
         """Rename by path, idempotently: done when the folder at `path` is gone and its parent holds `name`."""
@@ -395,7 +391,7 @@ class FolderRun:
             if owner is not None:
                 after["owner"] = {"id": owner["id"], "name": owner.get("name"), "objectType": "USER"}
             elif share == "PRIVATE":
-                after["owner"] = self.caller_ref()  # the server makes the caller the owner of a folder made PRIVATE
+                after["owner"] = self.repo.caller()  # the server makes the caller the owner of a folder made PRIVATE
         else:
             try:
                 after = self.repo.update(folder["id"], body, cascade and owner is not None, cascade and share is not None)

@@ -63,7 +63,6 @@ class Task(Protocol):
     @property
     def params(self) -> Dict[str, Any]:
         """The options, validated against the module's SPEC (defaults and environment fallbacks applied)."""
-        ...
 
     @property
     def check_mode(self) -> bool:
@@ -76,7 +75,6 @@ class Task(Protocol):
     @property
     def client(self) -> InsightClientLike:
         """The run's client, built on first use (so bad options fail before any connection)."""
-        ...
 
     def warn(self, warning: str) -> None:
         ...
@@ -88,9 +86,7 @@ class FileTask(Task, Protocol):
 
     def atomic_move(self, src: str, dest: str) -> None:
         """Replace `dest` by `src` in one step (a reader never sees half a file)."""
-        ...
 
     def set_file_attributes(self, dest: str, changed: bool) -> bool:
         """Apply the file options (mode, owner, group, SELinux context) to `dest`; `changed` or'ed with whether they
         changed anything (in check mode: would change)."""
-        ...
