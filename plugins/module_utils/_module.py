@@ -15,19 +15,22 @@ from ._args import connection_argument_spec, validate_connection
 from ._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, InsightClient
 from ._errors import InsightError
 from ._scrub import scrub, scrub_data
-from ._task import ModuleSpec, Task
+from ._task import ModuleSpec
 
 
 class InsightModule(AnsibleModule):
     """An AnsibleModule with the connection options and a lazily built, shared InsightClient."""
 
     @classmethod
-    def main(cls, spec: ModuleSpec, run: Callable[[Task], Dict[str, Any]]) -> NoReturn:
-        """Every module's main(): its SPEC validated by AnsibleModule, then its engine's run(task), one exit."""
+    def main(cls, spec: ModuleSpec, run: Callable[["InsightModule"], Dict[str, Any]]) -> NoReturn:
+        """Every module's main(): its SPEC validated by AnsibleModule, then its engine's run(task), one exit.
+
+        `run` takes a Task (or a FileTask, which InsightModule also is)."""
         kwargs = {key: value for key, value in spec.rules().items() if value is not None}
         module = cls(argument_spec={name: dict(option) for name, option in spec.argument_spec.items()},
                      pool_size=spec.pool_size, supports_check_mode=spec.supports_check_mode,
                      add_file_common_args=spec.add_file_common_args, **kwargs)
+        module.spec = spec
         module.run(run)
 
     def __init__(self, argument_spec: Dict[str, Any], pool_size: int = 10, **kwargs: Any) -> None:
@@ -36,6 +39,8 @@ class InsightModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         self._pool_size = pool_size
         self._client: Optional[InsightClient] = None
+        # The module's SPEC once main() has it: error lines name an option as the task wrote it (alias or not).
+        self.spec: Optional[ModuleSpec] = None
         try:
             validate_connection(self.params)
         except InsightError as exc:
@@ -58,6 +63,11 @@ class InsightModule(AnsibleModule):
         # Warnings quote server text too (folder names, statuses of another writer's change).
         super().warn(scrub(warning), **kwargs)
 
+    def set_file_attributes(self, dest: str, changed: bool) -> bool:
+        """FileTask's file options: mode, owner, group and SELinux context from the task's params, applied to dest."""
+        file_args = self.load_file_common_arguments(self.params, path=dest)
+        return bool(self.set_fs_attributes_if_different(file_args, changed))
+
     @property
     def diff_mode(self) -> bool:
         """Whether the task runs in diff mode: engines that can skip work only the diff needs get it as a setting."""
@@ -75,7 +85,10 @@ class InsightModule(AnsibleModule):
         # The partial result quotes server text too (the error envelope, per-job errors): no secret of the run in it.
         extra = scrub_data(self.shown(exc.result()))
         extra.pop("msg", None)
-        self.fail_json(msg=exc.to_line(), **extra)
+        line = exc.to_line()
+        if self.spec is not None:
+            line = self.spec.as_given(line, self.params)
+        self.fail_json(msg=line, **extra)
 
     def run(self, main: Callable[["InsightModule"], Dict[str, Any]]) -> NoReturn:
         """Run the module's logic; any InsightError becomes one clear failure line, never a traceback."""

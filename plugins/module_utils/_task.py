@@ -43,6 +43,19 @@ class ModuleSpec:
             "required_by": {key: list(value) for key, value in self.required_by.items()} or None,
         }
 
+    def as_given(self, line: str, given: Mapping[str, Any]) -> str:
+        """An error line about an option, naming it as the task wrote it: a value given under an alias is reported
+        as `older_than (alias of created_before): ...`, so the user finds the line they wrote.
+
+        `given` is the validated params: they hold an alias's key only when the task used that alias."""
+        for name, option in self.argument_spec.items():
+            if line.startswith(name + ":"):
+                for alias in option.get("aliases") or ():
+                    if alias in given:
+                        return "%s (alias of %s)%s" % (alias, name, line[len(name):])
+                break
+        return line
+
 
 class Task(Protocol):
     """What an engine's `run(task)` may use: never exit_json / fail_json (raise an InsightError instead)."""
@@ -65,3 +78,15 @@ class Task(Protocol):
 
     def warn(self, warning: str) -> None:
         ...
+
+
+class FileTask(Task, Protocol):
+    """A Task that also writes a file on the managed host (insight_job_message_file): what AnsibleModule does for
+    files, so an in-process runner can do it its own way."""
+
+    def atomic_move(self, src: str, dest: str) -> None:
+        """Replace `dest` by `src` in one step (a reader never sees half a file)."""
+
+    def set_file_attributes(self, dest: str, changed: bool) -> bool:
+        """Apply the file options (mode, owner, group, SELinux context) to `dest`; `changed` or'ed with whether they
+        changed anything (in check mode: would change)."""

@@ -117,7 +117,9 @@ SELECTORS: List[Selector] = [
     # Ansible itself checks `status` against its choices first, naming the option.
     Selector(CANCEL, {"status": ""}, "status"),
     Selector(INFO, {"status": ""}, "status"),
-    Selector(CANCEL, {"older_than": ""}, "created_before: is empty; leave the option out to not filter by creation time"),
+    # Named as written, the current name beside it (issue 25).
+    Selector(CANCEL, {"older_than": ""},
+             "older_than (alias of created_before): is empty; leave the option out to not filter by creation time"),
 ]
 for _module in (CANCEL, INFO):
     for _name in FILTERS:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
+import yaml
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
@@ -20,6 +21,7 @@ from ansible.plugins.loader import inventory_loader
 from ansible_collections.xpress.insight.plugins.inventory import insight_jobs
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightHTTPError
 from ansible_collections.xpress.insight.plugins.module_utils._jobs import JOB_FIELDS, STATUSES
+from ansible_collections.xpress.insight.plugins.module_utils._pool import DEFAULT_PARALLEL
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_jobs import FakeJobs, ident
 
 CONNECTION = {"url": "https://insight.test", "client_id": "alice-id", "secret": "alice-secret"}
@@ -329,3 +331,8 @@ def test_a_listing_that_never_settles_fails_in_one_line(monkeypatch: pytest.Monk
     with pytest.raises(AnsibleParserError, match=r"^GET /api/jobs: the job list kept changing while it was read") as caught:
         Source(monkeypatch, tmp_path, fake).parse({"parallel": 1})
     assert "\n" not in str(caught.value)
+
+
+def test_parallel_has_the_modules_default() -> None:
+    # One default for every `parallel` (issue 26): the plugin documents the one _pool holds.
+    assert yaml.safe_load(insight_jobs.DOCUMENTATION)["options"]["parallel"]["default"] == DEFAULT_PARALLEL

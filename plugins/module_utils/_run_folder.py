@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: xpress.insight contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The three states of insight_folder (present, absent, moved), computed the same way in check mode and for real."""
+"""insight_folder: its SPEC and run(task); the three states without tree (present, absent, moved), computed the same
+way in check mode and for real. With `tree:` the run is _run_folder_tree.py's."""
 
 from __future__ import annotations
 
@@ -11,9 +12,36 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._args import check_id
 from ._folder_delete import DeleteGuard
-from ._folder_paths import RepoPath, check_name, diff_view, item_view, parents_first, parse_path, parse_paths, show
+from ._folder_paths import (SHARE_STATUSES, RepoPath, check_name, diff_view, item_view, parents_first, parse_path,
+                            parse_paths, show)
 from ._folders import Item, Repository, is_folder, planned_folder
-from ._pool import check_parallel, run_groups
+from ._pool import MAX_PARALLEL, check_parallel, parallel_option, run_groups
+from ._run_folder_tree import check_tree_options, run_tree, tree_settings
+from ._task import ModuleSpec, Task
+
+SPEC = ModuleSpec(
+    argument_spec=dict(
+        path=dict(type="raw"),
+        id=dict(type="str"),
+        name=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent", "moved"]),
+        share_status=dict(type="str", choices=list(SHARE_STATUSES)),
+        owner=dict(type="str"),
+        cascade=dict(type="bool", default=False),
+        force=dict(type="bool", default=False),
+        dest=dict(type="str"),
+        dest_id=dict(type="str"),
+        tree=dict(type="raw"),
+        prune=dict(type="bool", default=False),
+        max_deletions=dict(type="int", default=10),
+        inherit=dict(type="bool", default=False),
+        parallel=parallel_option(),
+    ),
+    mutually_exclusive=[("path", "id"), ("dest", "dest_id")],
+    required_one_of=[("path", "id")],
+    # Room for `parallel` concurrent requests on kept-alive connections, up to its documented maximum.
+    pool_size=MAX_PARALLEL,
+)
 
 SETTINGS = ("share_status", "owner", "cascade", "name")
 # Answers to a write that another writer's change can cause (it took ownership, made the folder READONLY, moved or
@@ -29,14 +57,14 @@ class FolderSettings:
     paths: List[RepoPath]  # empty when the folder is given by id
     single: bool  # one folder given (path as a string, or id): the result has `folder`, else `folders`
     id: Optional[str]
-    name: Optional[str] = None
-    share_status: Optional[str] = None
-    owner: Optional[str] = None
-    cascade: bool = False
-    force: bool = False
-    dest: Optional[RepoPath] = None
-    dest_id: Optional[str] = None
-    parallel: int = 8  # the most requests at the same time
+    name: Optional[str]
+    share_status: Optional[str]
+    owner: Optional[str]
+    cascade: bool
+    force: bool
+    dest: Optional[RepoPath]
+    dest_id: Optional[str]
+    parallel: int  # the most requests at the same time
 
 
 def folder_settings(params: Mapping[str, Any]) -> FolderSettings:
@@ -75,7 +103,7 @@ def folder_settings(params: Mapping[str, Any]) -> FolderSettings:
             raise InsightConfigError("dest or dest_id: state=moved needs the new parent folder (or /AppName for the app root)")
     if params.get("cascade") and params.get("share_status") is None and params.get("owner") is None:
         raise InsightConfigError("cascade: applies share_status and owner to the descendants; give at least one of them")
-    parallel = check_parallel(8 if params.get("parallel") is None else int(params["parallel"]))
+    parallel = check_parallel(params["parallel"])
     owner = params.get("owner")
     return FolderSettings(state=state, paths=paths, single=single, id=folder_id, name=name,
                           share_status=params.get("share_status"), owner=None if owner is None else str(owner),
@@ -263,7 +291,7 @@ class FolderRun:
             name = path.names[index]
             sub = path.prefix(index + 1)
             if self.check_mode:
-                folder = planned_folder(name, container, app, sub, "FULLACCESS", self.caller_ref())
+                folder = planned_folder(name, container, app, sub, "FULLACCESS", self.repo.caller())
                 self.repo.remember_child(container, folder)
                 self.repo.known_empty(folder)
                 ours = True
@@ -286,10 +314,6 @@ class FolderRun:
                 return found if found is not None and is_folder(found) else None
 
             return self.after_refusal(exc, path.text, "created this folder", made_meanwhile), False
-
-    def caller_ref(self) -> Item:
-        user = self.repo.current_user()
-        return {"id": user.get("id"), "name": user.get("name"), "objectType": "USER"}
 
     def rename_at(self, path: RepoPath, name: str) -> Item:
         """Rename by path, idempotently: done when the folder at `path` is gone and its parent holds `name`."""
@@ -367,7 +391,7 @@ class FolderRun:
             if owner is not None:
                 after["owner"] = {"id": owner["id"], "name": owner.get("name"), "objectType": "USER"}
             elif share == "PRIVATE":
-                after["owner"] = self.caller_ref()  # the server makes the caller the owner of a folder made PRIVATE
+                after["owner"] = self.repo.caller()  # the server makes the caller the owner of a folder made PRIVATE
         else:
             try:
                 after = self.repo.update(folder["id"], body, cascade and owner is not None, cascade and share is not None)
@@ -550,3 +574,15 @@ class FolderRun:
 def run_folder(repo: Repository, settings: FolderSettings, check_mode: bool, base_url: str) -> Dict[str, Any]:
     """The result of insight_folder without tree, `diff` included (InsightModule.run drops it outside diff mode)."""
     return FolderRun(repo, settings, check_mode, base_url).run()
+
+
+def run(task: Task) -> Dict[str, Any]:
+    """insight_folder's whole run: settings checked before the first call, then the tree or the one-folder run."""
+    if task.params.get("tree") is not None:
+        tree = tree_settings(task.params, want_diff=task.diff_mode)
+        client = task.client
+        return run_tree(Repository(client, task.warn), tree, task.check_mode, client.base_url)
+    check_tree_options(task.params)  # prune and inherit only mean something with tree
+    settings = folder_settings(task.params)
+    client = task.client
+    return run_folder(Repository(client, task.warn), settings, task.check_mode, client.base_url)
