@@ -18,6 +18,17 @@ BIN = Path(sys.executable).parent
 CAPTURED = ROOT / "tests" / "output" / "captured"
 CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
 COLLECTION_PARTS = ("plugins", "extensions", "playbooks", "meta", "galaxy.yml", "README.md")
+# Which path the collection's action plugins take in every playbook of the suite: `inprocess` (the default: the
+# engine in the controller's worker) or `module` (the module run). CI runs the suite once with each; a test that
+# needs a path of its own passes `insight_execution` in its extra_vars, which wins.
+EXECUTION_MODES = ("inprocess", "module")
+
+
+def execution_mode() -> str:
+    mode = os.environ.get("INSIGHT_TEST_EXECUTION", "inprocess").strip().lower() or "inprocess"
+    if mode not in EXECUTION_MODES:
+        raise pytest.UsageError("INSIGHT_TEST_EXECUTION=%r: use one of %s" % (mode, ", ".join(EXECUTION_MODES)))
+    return mode
 
 
 class PlaybookResult:
@@ -116,10 +127,11 @@ def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, s
         results_file = tmp_path / ("results-%d.jsonl" % n)
         cmd = [str(BIN / "ansible-playbook"), str(path)]
         cmd += ["-i", inventory] if inventory else ["-i", "localhost,", "-c", "local"]
-        if extra_vars:
-            vars_file = tmp_path / ("vars-%d.json" % n)
-            vars_file.write_text(json.dumps(extra_vars), encoding="utf-8")
-            cmd += ["-e", "@%s" % vars_file]
+        all_vars: Dict[str, Any] = {"insight_execution": execution_mode()}
+        all_vars.update(extra_vars or {})
+        vars_file = tmp_path / ("vars-%d.json" % n)
+        vars_file.write_text(json.dumps(all_vars), encoding="utf-8")
+        cmd += ["-e", "@%s" % vars_file]
         if check:
             cmd.append("--check")
         if diff:

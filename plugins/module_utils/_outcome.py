@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# Copyright: xpress.insight contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How a task's result and its failure look, whoever runs the engine: `InsightModule` (a module run) and the
+in-process action plugin (plugins/plugin_utils/_action.py) both end through these, so the two paths cannot drift."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping
+
+from ._errors import InsightError
+from ._scrub import scrub_data
+
+
+def shown(result: Mapping[str, Any], diff_mode: bool) -> Dict[str, Any]:
+    """The result as the task returns it: without `diff` outside diff mode."""
+    out = dict(result)
+    if not diff_mode:
+        out.pop("diff", None)
+    return out
+
+
+def failure(exc: InsightError, diff_mode: bool) -> Dict[str, Any]:
+    """The keyword arguments of fail_json for an InsightError: its one line as `msg`, plus the partial result its
+    `result()` carries."""
+    # The partial result quotes server text too (the error envelope, per-job errors): no secret of the run in it.
+    extra = scrub_data(shown(exc.result(), diff_mode))
+    extra.pop("msg", None)
+    extra["msg"] = exc.to_line()
+    return extra
