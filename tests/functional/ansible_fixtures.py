@@ -54,7 +54,8 @@ class PlaybookResult:
 
 
 def _capture(kind: str, args: List[str], proc: "subprocess.CompletedProcess[str]") -> None:
-    """Keep every output so the secret-leak test can search the whole suite's output."""
+    """Keep every output so the secret-leak test can search the whole suite's output (a playbook's file name says
+    which execution path its tasks took: `playbook-inprocess-...`, `playbook-module-...`)."""
     CAPTURED.mkdir(parents=True, exist_ok=True)
     name = "%s-%d-%d.log" % (kind, os.getpid(), time.monotonic_ns())
     (CAPTURED / name).write_text("$ %s\n--- stdout\n%s\n--- stderr\n%s\n" % (" ".join(args), proc.stdout, proc.stderr), encoding="utf-8")
@@ -144,7 +145,7 @@ def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, s
         merged["INSIGHT_TEST_RESULTS"] = str(results_file)
         proc = subprocess.run(cmd, env=ansible_env(collection_root, merged), capture_output=True, text=True,
                               timeout=timeout, cwd=str(tmp_path), check=False)
-        _capture("playbook", cmd, proc)
+        _capture("playbook-%s" % all_vars["insight_execution"], cmd, proc)
         results = []
         if results_file.exists():
             results = [json.loads(line) for line in results_file.read_text(encoding="utf-8").splitlines() if line.strip()]
