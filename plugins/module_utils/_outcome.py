@@ -24,7 +24,7 @@ def failure(exc: InsightError, diff_mode: bool) -> Dict[str, Any]:
     """The keyword arguments of fail_json for an InsightError: its one line as `msg`, plus the partial result its
     `result()` carries."""
     # The partial result quotes server text too (the error envelope, per-job errors): no secret of the run in it.
-    extra = scrub_data(shown(exc.result(), diff_mode))
+    extra: Dict[str, Any] = scrub_data(shown(exc.result(), diff_mode))
     extra.pop("msg", None)
     extra["msg"] = exc.to_line()
     return extra

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from typing import Any, Callable, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -47,9 +47,6 @@ LOCAL_CONNECTIONS = frozenset(("local", "ansible.builtin.local", "ansible.legacy
 # The serialization profile of modules without metadata (all of this collection's): what their arguments and
 # results go through on the module path.
 PROFILE = "legacy"
-
-Engine = Callable[[Task], Dict[str, Any]]
-
 
 class ControllerTask:
     """The `Task` an engine runs on in the controller's process (InsightModule is the module run's)."""
@@ -110,16 +107,20 @@ def as_module_sees(value: Any, direction: Direction) -> Any:
     return json.loads(text, cls=get_module_decoder(PROFILE, direction))
 
 
-class InsightAction(ActionBase):  # type: ignore[misc]  # ansible-core's ActionBase is not annotated (it is Any here)
+class InsightAction(ActionBase):
     """Subclasses set `spec` and `engine` from the module's `_run_<module>.py`; `inprocess = False` keeps a module
     on the module path whatever the variable says."""
 
     spec: ClassVar[ModuleSpec]
-    engine: ClassVar[Engine]
     inprocess: ClassVar[bool] = True
     # The fallback is the ordinary module run, which handles async and check mode itself.
     _supports_check_mode = True
     _supports_async = True
+
+    @staticmethod
+    def engine(task: Task) -> Dict[str, Any]:
+        """The module's `run(task)`: a subclass sets `engine = staticmethod(run)`."""
+        raise NotImplementedError
 
     def run(self, tmp: Optional[str] = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         task_vars = task_vars or {}
@@ -203,7 +204,7 @@ class InsightAction(ActionBase):  # type: ignore[misc]  # ansible-core's ActionB
             task = ControllerTask(params, check_mode, diff_mode, spec.pool_size)
             try:
                 validate_connection(params)
-                outcome = shown(type(self).engine(task), diff_mode)
+                outcome = shown(self.engine(task), diff_mode)
             except InsightError as exc:
                 outcome = failure(exc, diff_mode)
                 outcome["failed"] = True
