@@ -14,7 +14,7 @@ import time
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
 
 from ._client import DEFAULT_PAGE_SIZE
-from ._errors import InsightError
+from ._errors import InsightConfigError, InsightError
 from ._jobs import FINISHED, JobFilter, get_job, read_pass
 from ._pool import run_pool
 
@@ -66,18 +66,37 @@ def _state(goal: FrozenSet[str]) -> str:
     return "finished" if goal == FINISHED else "in " + goal_text(goal)
 
 
-class WaitTimeout(InsightError):
-    """Some jobs did not reach the goal within the wait; `pending` maps their ids to their last seen status.
-    `partial` is the result the task had so far, returned beside the failure line."""
+def check_wait_timeout(value: Any) -> float:
+    """A module's `wait_timeout` option, checked before the first call."""
+    seconds = float(value)
+    if seconds <= 0:
+        raise InsightConfigError("wait_timeout: must be more than 0 seconds, got %g" % seconds)
+    return seconds
 
-    def __init__(self, pending: Mapping[str, str], timeout: float, goal: FrozenSet[str] = FINISHED) -> None:
-        self.pending = dict(pending)
+
+class WaitFailed(InsightError):
+    """A wait that ended without every job in the goal. `partial` is the result the task had so far (the caller
+    fills it in), returned beside the failure line."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line)
         self.partial: Dict[str, Any] = {}
-        listing = ", ".join("%s (%s)" % (job_id, status) for job_id, status in sorted(pending.items()))
-        super().__init__("wait_timeout: %d job(s) not %s after %gs: %s" % (len(pending), _state(goal), timeout, listing))
 
     def result(self) -> Dict[str, Any]:
         return dict(self.partial)
+
+
+class WaitTimeout(WaitFailed):
+    """Some jobs did not reach the goal within the wait; `pending` maps their ids to their last seen status."""
+
+    def __init__(self, pending: Mapping[str, str], timeout: float, goal: FrozenSet[str] = FINISHED) -> None:
+        self.pending = dict(pending)
+        listing = ", ".join("%s (%s)" % (job_id, status) for job_id, status in sorted(pending.items()))
+        super().__init__("wait_timeout: %d job(s) not %s after %gs: %s" % (len(pending), _state(goal), timeout, listing))
+
+
+class GoalUnreachable(WaitFailed):
+    """A job can never reach the goal: it finished in another status, or the server no longer has it."""
 
 
 class JobWaiter:
@@ -216,7 +235,7 @@ class JobWaiter:
                 # Gone from the server (it left the job history): as finished as it gets.
                 del left[job_id]
             else:
-                raise InsightError("wait_for: job %s is no longer on the server (last status seen: %s), so it cannot "
+                raise GoalUnreachable("wait_for: job %s is no longer on the server (last status seen: %s), so it cannot "
                                    "become %s" % (job_id, left[job_id] or "unknown", goal_text(goal)))
 
     def _see(self, job: Dict[str, Any], left: Dict[str, str], goal: FrozenSet[str]) -> None:
@@ -226,7 +245,7 @@ class JobWaiter:
         if status in goal:
             del left[job_id]
         elif status in FINISHED:
-            raise InsightError("wait_for: job %s finished as %s, so it cannot become %s"
+            raise GoalUnreachable("wait_for: job %s finished as %s, so it cannot become %s"
                                % (job_id, status, goal_text(goal)))
         else:
             left[job_id] = status

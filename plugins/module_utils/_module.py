@@ -16,15 +16,17 @@ from ._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, InsightClient
 from ._errors import InsightError
 from ._outcome import failure, shown
 from ._scrub import scrub
-from ._task import ModuleSpec, Task
+from ._task import ModuleSpec
 
 
 class InsightModule(AnsibleModule):
     """An AnsibleModule with the connection options and a lazily built, shared InsightClient."""
 
     @classmethod
-    def main(cls, spec: ModuleSpec, run: Callable[[Task], Dict[str, Any]]) -> NoReturn:
-        """Every module's main(): its SPEC validated by AnsibleModule, then its engine's run(task), one exit."""
+    def main(cls, spec: ModuleSpec, run: Callable[["InsightModule"], Dict[str, Any]]) -> NoReturn:
+        """Every module's main(): its SPEC validated by AnsibleModule, then its engine's run(task), one exit.
+
+        `run` takes a Task (or a FileTask, which InsightModule also is)."""
         kwargs = {key: value for key, value in spec.rules().items() if value is not None}
         module = cls(argument_spec={name: dict(option) for name, option in spec.argument_spec.items()},
                      pool_size=spec.pool_size, supports_check_mode=spec.supports_check_mode,
@@ -58,6 +60,11 @@ class InsightModule(AnsibleModule):
     def warn(self, warning: str, **kwargs: Any) -> None:
         # Warnings quote server text too (folder names, statuses of another writer's change).
         super().warn(scrub(warning), **kwargs)
+
+    def set_file_attributes(self, dest: str, changed: bool) -> bool:
+        """FileTask's file options: mode, owner, group and SELinux context from the task's params, applied to dest."""
+        file_args = self.load_file_common_arguments(self.params, path=dest)
+        return bool(self.set_fs_attributes_if_different(file_args, changed))
 
     @property
     def diff_mode(self) -> bool:

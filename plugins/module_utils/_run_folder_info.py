@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from ._args import check_id
 from ._errors import InsightConfigError
 from ._folder_paths import RepoPath, item_view, parse_path
-from ._folder_tree import export_tree
+from ._run_folder_tree import export_tree
 from ._folders import Item, Repository, is_folder
 from ._task import ModuleSpec, Task
 

@@ -67,3 +67,17 @@ class Task(Protocol):
 
     def warn(self, warning: str) -> None:
         ...
+
+
+class FileTask(Task, Protocol):
+    """A Task that also writes a file on the managed host (insight_job_message_file): what AnsibleModule does for
+    files, so an in-process runner can do it its own way."""
+
+    def atomic_move(self, src: str, dest: str) -> None:
+        """Replace `dest` by `src` in one step (a reader never sees half a file)."""
+        ...
+
+    def set_file_attributes(self, dest: str, changed: bool) -> bool:
+        """Apply the file options (mode, owner, group, SELinux context) to `dest`; `changed` or'ed with whether they
+        changed anything (in check mode: would change)."""
+        ...

@@ -443,53 +443,12 @@ changes:
   sample: {/Planning/Finance: {share_status: {before: FULLACCESS, after: READONLY}}}
 """
 
-from typing import Any, Dict
-
-from ansible_collections.xpress.insight.plugins.module_utils._folder_paths import SHARE_STATUSES
-from ansible_collections.xpress.insight.plugins.module_utils._folder_run import folder_settings, run_folder
-from ansible_collections.xpress.insight.plugins.module_utils._folder_tree import check_tree_options, run_tree, tree_settings
-from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
-from ansible_collections.xpress.insight.plugins.module_utils._pool import MAX_PARALLEL
-
-
-def run_module(module: InsightModule) -> Dict[str, Any]:
-    if module.params.get("tree") is not None:
-        tree = tree_settings(module.params, want_diff=module.diff_mode)
-        client = module.client
-        return run_tree(Repository(client, module.warn), tree, module.check_mode, client.base_url)
-    check_tree_options(module.params)  # prune and inherit only mean something with tree
-    settings = folder_settings(module.params)
-    client = module.client
-    return run_folder(Repository(client, module.warn), settings, module.check_mode, client.base_url)
+from ansible_collections.xpress.insight.plugins.module_utils._run_folder import SPEC, run
 
 
 def main() -> None:
-    module = InsightModule(
-        argument_spec=dict(
-            path=dict(type="raw"),
-            id=dict(type="str"),
-            name=dict(type="str"),
-            state=dict(type="str", default="present", choices=["present", "absent", "moved"]),
-            share_status=dict(type="str", choices=list(SHARE_STATUSES)),
-            owner=dict(type="str"),
-            cascade=dict(type="bool", default=False),
-            force=dict(type="bool", default=False),
-            dest=dict(type="str"),
-            dest_id=dict(type="str"),
-            tree=dict(type="raw"),
-            prune=dict(type="bool", default=False),
-            max_deletions=dict(type="int", default=10),
-            inherit=dict(type="bool", default=False),
-            parallel=dict(type="int", default=8),
-        ),
-        # Room for `parallel` concurrent requests on kept-alive connections, up to its documented maximum.
-        pool_size=MAX_PARALLEL,
-        mutually_exclusive=[("path", "id"), ("dest", "dest_id")],
-        required_one_of=[("path", "id")],
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    InsightModule.main(SPEC, run)
 
 
 if __name__ == "__main__":

@@ -241,38 +241,12 @@ matched:
   sample: 12
 """
 
-from typing import Any, Dict
-
-from ansible_collections.xpress.insight.plugins.module_utils._cancel import JOB_FIELDS_CHOICES, cancel_settings, run_cancel
-from ansible_collections.xpress.insight.plugins.module_utils._jobs import JOB_FILTER_OPTIONS, job_filter_argument_spec
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
-from ansible_collections.xpress.insight.plugins.module_utils._pool import MAX_PARALLEL
-
-
-def run_module(module: InsightModule) -> Dict[str, Any]:
-    settings = cancel_settings(module.params)
-    return run_cancel(module.client, settings, module.check_mode)
+from ansible_collections.xpress.insight.plugins.module_utils._run_job_cancel import SPEC, run
 
 
 def main() -> None:
-    argument_spec = dict(
-        id=dict(type="list", elements="str"),
-        job_fields=dict(type="str", choices=list(JOB_FIELDS_CHOICES), default="compact"),
-        max_jobs=dict(type="int", default=100),
-        on_missing=dict(type="str", choices=["ignore", "fail"], default="ignore"),
-        parallel=dict(type="int", default=8),
-        wait=dict(type="bool", default=False),
-        wait_timeout=dict(type="float", default=300),
-    )
-    argument_spec.update(job_filter_argument_spec())
-    module = InsightModule(
-        argument_spec=argument_spec,
-        # Room for `parallel` concurrent requests on kept-alive connections, up to its documented maximum.
-        pool_size=MAX_PARALLEL,
-        mutually_exclusive=[("id", name) for name in JOB_FILTER_OPTIONS],
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    InsightModule.main(SPEC, run)
 
 
 if __name__ == "__main__":

@@ -171,85 +171,12 @@ count_by_status:
            "CANCELLED": 0, "DELETING": 0, "DELETED": 0, "INACTIVE": 0}
 """
 
-from typing import Any, Dict, FrozenSet, List, Set
-
-from ansible_collections.xpress.insight.plugins.module_utils._args import check_id
-from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError
-from ansible_collections.xpress.insight.plugins.module_utils._job_wait import JobWaiter, WaitTimeout
-from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
-    FINISHED, JOB_FILTER_OPTIONS, STATUSES, JobFilter, count_by_status, get_job, job_filter_argument_spec, list_jobs)
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
-from ansible_collections.xpress.insight.plugins.module_utils._pool import MAX_PARALLEL, check_parallel
-
-
-def wait_goal(values: List[str]) -> FrozenSet[str]:
-    """The statuses `wait_for` names; `finished` stands for every finished status."""
-    goal: Set[str] = set()
-    for value in values:
-        text = str(value).strip().upper()
-        if text == "FINISHED":
-            goal |= FINISHED
-        elif text in STATUSES:
-            goal.add(text)
-        else:
-            raise InsightConfigError("wait_for: %r is neither finished nor a job status (%s)" % (value, ", ".join(STATUSES)))
-    if not goal:
-        raise InsightConfigError("wait_for: give finished or at least one job status")
-    return frozenset(goal)
-
-
-def read_one(module: InsightModule, job_id: str) -> Dict[str, Any]:
-    params = module.params
-    job = get_job(module.client, job_id)
-    if job is None:
-        raise InsightError("id: no job %s on the server (or it is not visible to this user)" % job_id)
-    if params["wait_for"]:
-        if params["wait_timeout"] <= 0:
-            raise InsightConfigError("wait_timeout: must be more than 0 seconds, got %g" % params["wait_timeout"])
-        waiter = JobWaiter(module.client, parallel=1)
-        try:
-            waiter.wait({job_id: str(job.get("status"))}, params["wait_timeout"], wait_goal(params["wait_for"]))
-        except WaitTimeout as exc:
-            last = [waiter.seen.get(job_id, job)]
-            exc.partial = {"changed": False, "jobs": last, "count_by_status": count_by_status(last)}
-            raise
-        job = waiter.seen.get(job_id, job)
-    return job
-
-
-def run_module(module: InsightModule) -> Dict[str, Any]:
-    params = module.params
-    check_parallel(params["parallel"])
-    if params["id"] is not None:
-        # A blank id (an unset variable, or `[]` that the str option turned into text) names no job; read as "no
-        # id" it would list every job instead.
-        if not params["id"].strip() or params["id"].strip() == "[]":
-            raise InsightConfigError("id: is empty; give the UUID of one job, or leave id out to list jobs")
-        jobs = [read_one(module, check_id(params["id"], "id"))]
-    else:
-        job_filter = JobFilter.from_options(params).resolve(module.client)
-        jobs = list_jobs(module.client, job_filter, include_finished=params["include_finished"],
-                         concurrent=params["parallel"])
-    return {"changed": False, "jobs": jobs, "count_by_status": count_by_status(jobs)}
+from ansible_collections.xpress.insight.plugins.module_utils._run_job_info import SPEC, run
 
 
 def main() -> None:
-    argument_spec = dict(
-        id=dict(type="str"),
-        include_finished=dict(type="bool", default=False),
-        wait_for=dict(type="list", elements="str"),
-        wait_timeout=dict(type="float", default=300),
-        parallel=dict(type="int", default=4),
-    )
-    argument_spec.update(job_filter_argument_spec())
-    module = InsightModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[("id", name) for name in JOB_FILTER_OPTIONS],
-        required_by={"wait_for": "id"},
-        pool_size=MAX_PARALLEL,
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    InsightModule.main(SPEC, run)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ from typing import Any, Callable, Dict, List, Tuple
 import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError, InsightHTTPError
-from ansible_collections.xpress.insight.plugins.module_utils._folder_run import folder_settings, run_folder
-from ansible_collections.xpress.insight.plugins.module_utils._folder_tree import run_tree, tree_settings
+from ansible_collections.xpress.insight.plugins.module_utils._run_folder import folder_settings, run_folder
+from ansible_collections.xpress.insight.plugins.module_utils._run_folder_tree import run_tree, tree_settings
 from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_insight import FakeInsight
 

@@ -17,6 +17,7 @@ from typing import Any, Dict
 import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils._errors import NotAFile
+from ansible_collections.xpress.insight.plugins.module_utils import _run_job_message_file
 from ansible_collections.xpress.insight.plugins.modules import insight_job_message_file
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_jobs import FakeJobs, ident
 from ansible_collections.xpress.insight.tests.unit.plugins.modules.module_runner import run_main
@@ -184,7 +185,7 @@ def test_a_full_disk_mid_download_keeps_dest_and_leaves_no_temporary_file(monkey
         self.handle.write(data)
         self.size += len(data)
 
-    monkeypatch.setattr(insight_job_message_file.HashingWriter, "write", write)
+    monkeypatch.setattr(_run_job_message_file.HashingWriter, "write", write)
     result = run(monkeypatch, dest, server(), force=True)
     assert result["failed"] is True
     assert result["msg"] == ("dest: cannot write %s: No space left on device; the download was stopped after 4 bytes "
@@ -211,7 +212,7 @@ def test_a_full_disk_found_when_the_buffer_is_flushed_is_the_same_line(monkeypat
             self.raw.close()
             raise NO_SPACE
 
-    monkeypatch.setattr(insight_job_message_file.os, "fdopen", Full)
+    monkeypatch.setattr(_run_job_message_file.os, "fdopen", Full)
     dest = tmp_path / "solver.log"
     result = run(monkeypatch, dest, server())
     assert result["failed"] is True

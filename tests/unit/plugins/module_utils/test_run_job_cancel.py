@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from ansible_collections.xpress.insight.plugins.module_utils._cancel import (
+from ansible_collections.xpress.insight.plugins.module_utils._run_job_cancel import (
     CancelRefused, CancelRun, cancel_settings, check_max_jobs, error_text, run_cancel, unique_ids)
 from ansible_collections.xpress.insight.plugins.module_utils._job_wait import POLL_MAX, JobWaiter, WaitTimeout, poll_delay
 from ansible_collections.xpress.insight.plugins.module_utils._client import Answer

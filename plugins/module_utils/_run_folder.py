@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: xpress.insight contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The three states of insight_folder (present, absent, moved), computed the same way in check mode and for real."""
+"""insight_folder: its SPEC and run(task); the three states without tree (present, absent, moved), computed the same
+way in check mode and for real. With `tree:` the run is _run_folder_tree.py's."""
 
 from __future__ import annotations
 
@@ -11,9 +12,36 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._args import check_id
 from ._folder_delete import DeleteGuard
-from ._folder_paths import RepoPath, check_name, diff_view, item_view, parents_first, parse_path, parse_paths, show
+from ._folder_paths import (SHARE_STATUSES, RepoPath, check_name, diff_view, item_view, parents_first, parse_path,
+                            parse_paths, show)
 from ._folders import Item, Repository, is_folder, planned_folder
-from ._pool import check_parallel, run_groups
+from ._pool import MAX_PARALLEL, check_parallel, run_groups
+from ._run_folder_tree import check_tree_options, run_tree, tree_settings
+from ._task import ModuleSpec, Task
+
+SPEC = ModuleSpec(
+    argument_spec=dict(
+        path=dict(type="raw"),
+        id=dict(type="str"),
+        name=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent", "moved"]),
+        share_status=dict(type="str", choices=list(SHARE_STATUSES)),
+        owner=dict(type="str"),
+        cascade=dict(type="bool", default=False),
+        force=dict(type="bool", default=False),
+        dest=dict(type="str"),
+        dest_id=dict(type="str"),
+        tree=dict(type="raw"),
+        prune=dict(type="bool", default=False),
+        max_deletions=dict(type="int", default=10),
+        inherit=dict(type="bool", default=False),
+        parallel=dict(type="int", default=8),
+    ),
+    mutually_exclusive=[("path", "id"), ("dest", "dest_id")],
+    required_one_of=[("path", "id")],
+    # Room for `parallel` concurrent requests on kept-alive connections, up to its documented maximum.
+    pool_size=MAX_PARALLEL,
+)
 
 SETTINGS = ("share_status", "owner", "cascade", "name")
 # Answers to a write that another writer's change can cause (it took ownership, made the folder READONLY, moved or
@@ -550,3 +578,15 @@ class FolderRun:
 def run_folder(repo: Repository, settings: FolderSettings, check_mode: bool, base_url: str) -> Dict[str, Any]:
     """The result of insight_folder without tree, `diff` included (InsightModule.run drops it outside diff mode)."""
     return FolderRun(repo, settings, check_mode, base_url).run()
+
+
+def run(task: Task) -> Dict[str, Any]:
+    """insight_folder's whole run: settings checked before the first call, then the tree or the one-folder run."""
+    if task.params.get("tree") is not None:
+        tree = tree_settings(task.params, want_diff=task.diff_mode)
+        client = task.client
+        return run_tree(Repository(client, task.warn), tree, task.check_mode, client.base_url)
+    check_tree_options(task.params)  # prune and inherit only mean something with tree
+    settings = folder_settings(task.params)
+    client = task.client
+    return run_folder(Repository(client, task.warn), settings, task.check_mode, client.base_url)

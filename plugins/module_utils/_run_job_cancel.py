@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: xpress.insight contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Bulk job cancellation: select (by id or by filter), cancel over a bounded pool, and wait for the jobs to finish.
+"""insight_job_cancel: its SPEC and run(task). Bulk job cancellation: select (by id or by filter), cancel over a
+bounded pool, and wait for the jobs to finish.
 
-Nothing here knows Ansible: insight_job_cancel builds CancelSettings with `cancel_settings(params)` and returns what
-`run_cancel` returns. The client is shared by every worker
+Nothing here knows Ansible: `run` builds CancelSettings with `cancel_settings(params)` and returns what `run_cancel`
+returns. The client is shared by every worker
 thread (its session keeps the connections alive), so the pool size bounds the connections in use too."""
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 
 from ._args import check_uuid
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
-from ._job_wait import JobWaiter, WaitTimeout
-from ._jobs import FINISHED, NOT_CANCELLABLE, JobFilter, check_blank_filters, get_job, list_jobs, normalize_job
+from ._job_wait import JobWaiter, WaitTimeout, check_wait_timeout
+from ._jobs import (FINISHED, JOB_FILTER_OPTIONS, NOT_CANCELLABLE, JobFilter, check_blank_filters, get_job,
+                    job_filter_argument_spec, list_jobs, normalize_job)
 from ._pool import MAX_PARALLEL, check_parallel, run_pool
+from ._task import ModuleSpec, Task
 
 # What each record of the result's `jobs` holds: `compact` (id and status, cheap to return for thousands of jobs) or
 # `full` (every field of the server's Job object).
@@ -25,6 +28,22 @@ JOB_FIELDS_CHOICES = ("compact", "full")
 COMPACT_FIELDS = ("id", "status")
 # Without a status filter, only jobs that have not started are cancelled.
 DEFAULT_STATUS = ["QUEUED"]
+
+SPEC = ModuleSpec(
+    argument_spec=dict(
+        id=dict(type="list", elements="str"),
+        job_fields=dict(type="str", choices=list(JOB_FIELDS_CHOICES), default="compact"),
+        max_jobs=dict(type="int", default=100),
+        on_missing=dict(type="str", choices=["ignore", "fail"], default="ignore"),
+        parallel=dict(type="int", default=8),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="float", default=300),
+        **job_filter_argument_spec(),
+    ),
+    mutually_exclusive=[("id", name) for name in JOB_FILTER_OPTIONS],
+    # Room for `parallel` concurrent requests on kept-alive connections, up to its documented maximum.
+    pool_size=MAX_PARALLEL,
+)
 
 
 def unique_ids(values: Iterable[Any], name: str = "id") -> List[str]:
@@ -286,8 +305,7 @@ def cancel_settings(params: Mapping[str, Any]) -> CancelSettings:
     check_parallel(params["parallel"])
     if params["max_jobs"] < 0:
         raise InsightConfigError("max_jobs: must be 0 (no cap) or more, got %d" % params["max_jobs"])
-    if params["wait_timeout"] <= 0:
-        raise InsightConfigError("wait_timeout: must be more than 0 seconds, got %g" % params["wait_timeout"])
+    wait_timeout = check_wait_timeout(params["wait_timeout"])
     # Before the defaults below fill anything in: `status: []` must not become the default QUEUED selection.
     check_blank_filters(params)
     finished = sorted(set(params["status"] or []) & FINISHED)
@@ -302,7 +320,7 @@ def cancel_settings(params: Mapping[str, Any]) -> CancelSettings:
         job_filter = JobFilter.from_options(dict(params, status=params["status"] or DEFAULT_STATUS))
     return CancelSettings(ids=ids, job_filter=job_filter, on_missing=params["on_missing"],
                           max_jobs=params["max_jobs"], parallel=params["parallel"], wait=bool(params["wait"]),
-                          wait_timeout=float(params["wait_timeout"]), job_fields=params["job_fields"])
+                          wait_timeout=wait_timeout, job_fields=params["job_fields"])
 
 
 def run_cancel(client: Any, settings: CancelSettings, check_mode: bool) -> Dict[str, Any]:
@@ -335,3 +353,9 @@ def run_cancel(client: Any, settings: CancelSettings, check_mode: bool) -> Dict[
         result["msg"] = ("check mode: %d job(s) would be asked to cancel; the server may still refuse some (a locked "
                          "job, for example)" % len(run.cancelled))
     return result
+
+
+def run(task: Task) -> Dict[str, Any]:
+    """insight_job_cancel's whole run: settings checked before the first call, then select, cancel, wait."""
+    settings = cancel_settings(task.params)
+    return run_cancel(task.client, settings, task.check_mode)
