@@ -118,8 +118,9 @@ class InsightAction(ActionBase):
     _supports_async = True
 
     @staticmethod
-    def engine(task: Task) -> Dict[str, Any]:
-        """The module's `run(task)`: a subclass sets `engine = staticmethod(run)`."""
+    def engine(task: Any) -> Dict[str, Any]:
+        """The module's `run(task)`: a subclass sets `engine = staticmethod(run)`. `Any`: engines take a Task or a
+        FileTask (insight_job_message_file, which never runs in-process: `inprocess = False`)."""
         raise NotImplementedError
 
     def run(self, tmp: Optional[str] = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
