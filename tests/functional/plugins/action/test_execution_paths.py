@@ -147,3 +147,61 @@ def test_forcing_a_path_that_cannot_run_fails_in_one_line(insight, run_playbook,
     result = run_playbook({"hosts": "localhost", "gather_facts": False, "tasks": [task]},
                           extra_vars={"insight_execution": value})
     assert result.task("forced")["msg"] == line
+
+
+def writing_tasks(jobs: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    folder, info, cancel = ("xpress.insight.insight_folder", "xpress.insight.insight_job_info",
+                            "xpress.insight.insight_job_cancel")
+    queued = [job["id"] for job in jobs if job["status"] == "QUEUED"]
+    some = jobs[0]["id"]
+    return [
+        {"name": "create, check mode", folder: {"path": "/Logistics/Compare/Weekly"}, "check_mode": True},
+        {"name": "create", folder: {"path": "/Logistics/Compare/Weekly", "share_status": "READONLY"}},
+        {"name": "create again", folder: {"path": "/Logistics/Compare/Weekly", "share_status": "READONLY"}},
+        {"name": "share change", folder: {"path": "/Logistics/Compare/Weekly", "share_status": "FULLACCESS"}},
+        {"name": "remove, check mode", folder: {"path": "/Logistics/Compare", "state": "absent", "cascade": True},
+         "check_mode": True},
+        {"name": "remove", folder: {"path": "/Logistics/Compare", "state": "absent", "cascade": True}},
+        {"name": "folder bad state", folder: {"path": "/Logistics/X", "state": "gone"}, "ignore_errors": True},
+        {"name": "folder bad path", folder: {"path": "Logistics//X"}, "ignore_errors": True},
+        {"name": "one job", info: {"id": some}},
+        {"name": "no such job", info: {"id": "00000000-0000-4000-8000-000000000999"}, "ignore_errors": True},
+        {"name": "blank id", info: {"id": " "}, "ignore_errors": True},
+        {"name": "queued jobs", info: {"status": ["QUEUED"]}},
+        {"name": "bad wait_for", info: {"id": some, "wait_for": ["SOON"]}, "ignore_errors": True},
+        {"name": "cancel, check mode", cancel: {"id": queued[0]}, "check_mode": True},
+        {"name": "cancel", cancel: {"id": queued[0], "wait": True, "wait_timeout": 60}},
+        {"name": "cancel again", cancel: {"id": queued[0]}},
+        {"name": "cancel without selection", cancel: {}, "ignore_errors": True},
+        {"name": "message file bad id", "xpress.insight.insight_job_message_file": {
+            "job_id": "nope", "message_id": "nope", "dest": "/tmp/never-written"}, "ignore_errors": True},
+    ]
+
+
+def test_writing_modules_same_results_on_both_paths(insight, run_playbook):
+    """insight_folder, insight_job_info and insight_job_cancel (with check mode and diff mode, changes, idempotent
+    re-runs, bad input), and insight_job_message_file, which always falls back to the module."""
+    insight.reset("demo")
+    insight.clock("speed", speed=60)
+    tasks = writing_tasks(insight.state()["jobs"])
+    play = {"hosts": "localhost", "gather_facts": False, "tasks": tasks}
+    results = {}
+    for mode in ("inprocess", "module"):
+        insight.reset("demo")
+        insight.clock("speed", speed=60)
+        results[mode] = run_playbook(play, extra_vars={"insight_execution": mode}, diff=True, verbosity=3)
+    inprocess, module = results["inprocess"], results["module"]
+    assert inprocess.rc == module.rc == 0, (inprocess, module)
+    names = [task["name"] for task in tasks]
+    volatile_free = [n for n in names if n not in ("one job", "queued jobs", "cancel")]
+    assert_same(inprocess, module, volatile_free)
+    for name in ("one job", "queued jobs", "cancel"):
+        a, b = inprocess.task(name), module.task(name)
+        assert sorted(a) == sorted(b) and [j["id"] for j in a["jobs"]] == [j["id"] for j in b["jobs"]], name
+    assert inprocess.task("create, check mode")["changed"] is True and "diff" in inprocess.task("create, check mode")
+    assert inprocess.task("create again")["changed"] is False
+    assert inprocess.task("cancel")["changed"] is True and inprocess.task("cancel again")["changed"] is False
+    lines = [line for line in inprocess.stdout.splitlines() if "xpress.insight.insight_" in line and "(" in line]
+    assert any("insight_job_message_file: module run (this module always runs as a module)" in line for line in lines)
+    assert ran(inprocess, "inprocess") == len(tasks) - 1
+    assert ran(module, "module") == len(tasks)
