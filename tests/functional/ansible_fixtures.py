@@ -128,11 +128,13 @@ def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, s
         results_file = tmp_path / ("results-%d.jsonl" % n)
         cmd = [str(BIN / "ansible-playbook"), str(path)]
         cmd += ["-i", inventory] if inventory else ["-i", "localhost,", "-c", "local"]
-        all_vars: Dict[str, Any] = {"insight_execution": execution_mode()}
-        all_vars.update(extra_vars or {})
-        vars_file = tmp_path / ("vars-%d.json" % n)
-        vars_file.write_text(json.dumps(all_vars), encoding="utf-8")
-        cmd += ["-e", "@%s" % vars_file]
+        # First, so that a test's own extra_vars (a later -e) win.
+        cmd += ["-e", "insight_execution=%s" % execution_mode()]
+        path_taken = (extra_vars or {}).get("insight_execution", execution_mode())
+        if extra_vars:
+            vars_file = tmp_path / ("vars-%d.json" % n)
+            vars_file.write_text(json.dumps(extra_vars), encoding="utf-8")
+            cmd += ["-e", "@%s" % vars_file]
         if check:
             cmd.append("--check")
         if diff:
@@ -145,7 +147,7 @@ def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, s
         merged["INSIGHT_TEST_RESULTS"] = str(results_file)
         proc = subprocess.run(cmd, env=ansible_env(collection_root, merged), capture_output=True, text=True,
                               timeout=timeout, cwd=str(tmp_path), check=False)
-        _capture("playbook-%s" % all_vars["insight_execution"], cmd, proc)
+        _capture("playbook-%s" % path_taken, cmd, proc)
         results = []
         if results_file.exists():
             results = [json.loads(line) for line in results_file.read_text(encoding="utf-8").splitlines() if line.strip()]
