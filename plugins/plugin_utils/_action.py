@@ -48,6 +48,7 @@ LOCAL_CONNECTIONS = frozenset(("local", "ansible.builtin.local", "ansible.legacy
 # results go through on the module path.
 PROFILE = "legacy"
 
+
 class ControllerTask:
     """The `Task` an engine runs on in the controller's process (InsightModule is the module run's)."""
 
