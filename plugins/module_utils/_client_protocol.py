@@ -13,9 +13,11 @@ if TYPE_CHECKING:
 
 
 class InsightClientLike(Protocol):
-    """The HTTP verbs of InsightClient (`{}` in a template is filled with a URL-quoted part) and its base URL."""
+    """The HTTP verbs of InsightClient (`{}` in a template is filled with a URL-quoted part), its base URL, and how many
+    requests it has sent (the job code measures what a listing pass costs by it)."""
 
     base_url: str
+    request_count: int
 
     def get(self, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None, kind: str = "json") -> Any:
         ...

@@ -63,7 +63,7 @@ class DeleteGuard:
 
     def open_to_others(self, folder: Item, below: List[Tuple[Item, int]]) -> Optional[str]:
         """Why others may have put into `folder` what this user cannot see (None: nobody but the caller can)."""
-        me = self.repo.current_user()
+        me = self.repo.caller()
         for item in [folder] + [sub for sub, _depth in below if is_folder(sub)]:
             where = _path(item) if item is folder else "%s (below %s)" % (_path(item), _path(folder))
             owner = item.get("owner") or {}

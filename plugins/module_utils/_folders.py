@@ -6,7 +6,7 @@ users, and the folder writes that must survive lost answers and concurrent write
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, NoReturn, Optional, Sequence, Tuple
 
 from ._args import check_uuid
 from ._client import check_item
@@ -61,7 +61,8 @@ class Repository:
         # fails with the same line, at the same point, as when it reads one listing after another.
         self._failed: Dict[ContainerKey, InsightError] = {}
         self._users: Optional[List[Item]] = None
-        self._current_user: Optional[Item] = None
+        self._user_by_id: Dict[str, Item] = {}
+        self._caller: Optional[Item] = None
 
     # -- apps and users ---------------------------------------------------------------------------------------
 
@@ -88,32 +89,60 @@ class Repository:
                 return dict(app, objectType="APP")
         return None
 
-    def user(self, wanted: str, option: str = "owner") -> Item:
-        """A user by id (GET /api/admin/users/{id}) or by username (the paged list)."""
+    def users(self) -> List[Item]:
+        """Every user (the paged list), read once per run."""
+        if self._users is None:
+            self._users = list(self.client.paged("/api/admin/users"))
+            self._user_by_id.update({u["id"]: u for u in self._users if u.get("id")})
+        return self._users
+
+    def user(self, wanted: str, option: str = "owner", known_ids: Optional[Mapping[str, Any]] = None) -> Item:
+        """A user by id (GET /api/admin/users/{id}) or by username (the paged list). `known_ids` maps ids already seen
+        as owners to their names: such a user exists, so it costs no call."""
         text = wanted.strip()
         try:
             user_id = check_uuid(text, option)
         except InsightConfigError:
             user_id = None
         if user_id:
+            if user_id in self._user_by_id:
+                return self._user_by_id[user_id]
+            if known_ids and user_id in known_ids:
+                return {"id": user_id, "name": known_ids[user_id]}
             try:
-                return as_item(self.client.get("/api/admin/users/{}", user_id), "GET", "/api/admin/users/" + user_id)
+                user = as_item(self.client.get("/api/admin/users/{}", user_id), "GET", "/api/admin/users/" + user_id)
             except InsightHTTPError as exc:
                 if exc.status == 404:
                     raise InsightConfigError("%s: there is no user with id %s" % (option, user_id)) from None
                 raise
-        if self._users is None:
-            self._users = list(self.client.paged("/api/admin/users"))
-        for user in self._users:
+            self._user_by_id[user_id] = user
+            return user
+        for user in self.users():
             if user.get("username") == text:
                 return user
         raise InsightConfigError("%s: there is no user named %r (give a username or a user id)" % (option, text))
 
-    def current_user(self) -> Item:
-        if self._current_user is None:
-            self._current_user = as_item(self.client.get("/api/authentication/current-user"), "GET",
-                                         "/api/authentication/current-user")
-        return self._current_user
+    def readable_users(self) -> None:
+        """Read the user list so owners show as usernames (user_label); a user who may not list users sees ids."""
+        try:
+            self.users()
+        except InsightHTTPError as exc:
+            if exc.status not in (403, 404):
+                raise
+
+    def user_label(self, owner: Optional[Mapping[str, Any]]) -> Optional[str]:
+        """An owner as results show it: the username when this run knows the user, else the id."""
+        if not owner:
+            return None
+        user = self._user_by_id.get(owner.get("id") or "")
+        return user.get("username") if user and user.get("username") else owner.get("id")
+
+    def caller(self) -> Item:
+        """The calling user as an owner reference: the server makes it the owner of what it creates."""
+        if self._caller is None:
+            user = as_item(self.client.get("/api/authentication/current-user"), "GET", "/api/authentication/current-user")
+            self._caller = {"id": user.get("id"), "name": user.get("name"), "objectType": "USER"}
+        return self._caller
 
     # -- listings ---------------------------------------------------------------------------------------------
 

@@ -14,9 +14,10 @@ import time
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
 
 from ._client import DEFAULT_PAGE_SIZE
+from ._client_protocol import InsightClientLike
 from ._errors import InsightConfigError, InsightError
 from ._jobs import FINISHED, JobFilter, get_job, read_pass
-from ._pool import run_pool
+from ._pool import DEFAULT_PARALLEL, run_pool
 
 # Polling backoff, as the vendor's client waits for one job: 50 ms, growing by 50 ms per round up to 1 s.
 POLL_START = 0.05
@@ -105,7 +106,7 @@ class JobWaiter:
     Few jobs are read one by one; many are read with one listing pass when that takes fewer requests
     (`listing_cost`, the requests one pass took, when the caller measured it)."""
 
-    def __init__(self, client: Any, parallel: int = 8, listing_filter: Optional[JobFilter] = None,
+    def __init__(self, client: InsightClientLike, parallel: int = DEFAULT_PARALLEL, listing_filter: Optional[JobFilter] = None,
                  listing_cost: Optional[int] = None, sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic,
                  record: Optional[Callable[[Dict[str, Any]], Dict[str, Any]]] = None) -> None:
@@ -188,10 +189,10 @@ class JobWaiter:
         self._confirm(absent, left, goal)
 
     def _pass(self, include_finished: bool) -> List[Dict[str, Any]]:
-        start = _requests(self.client)
+        start = self.client.request_count
         jobs, _complete = read_pass(self.client, self.listing_filter, include_finished, self.parallel, shape=self.record)
-        if not include_finished and start is not None:
-            self.listing_cost = max(1, (_requests(self.client) or start) - start)
+        if not include_finished:
+            self.listing_cost = max(1, self.client.request_count - start)
         return jobs
 
     def _listing_is_cheaper(self, pending: int) -> bool:
@@ -236,7 +237,7 @@ class JobWaiter:
                 del left[job_id]
             else:
                 raise GoalUnreachable("wait_for: job %s is no longer on the server (last status seen: %s), so it cannot "
-                                   "become %s" % (job_id, left[job_id] or "unknown", goal_text(goal)))
+                                      "become %s" % (job_id, left[job_id] or "unknown", goal_text(goal)))
 
     def _see(self, job: Dict[str, Any], left: Dict[str, str], goal: FrozenSet[str]) -> None:
         job_id = job["id"]
@@ -246,15 +247,10 @@ class JobWaiter:
             del left[job_id]
         elif status in FINISHED:
             raise GoalUnreachable("wait_for: job %s finished as %s, so it cannot become %s"
-                               % (job_id, status, goal_text(goal)))
+                                  % (job_id, status, goal_text(goal)))
         else:
             left[job_id] = status
 
 
 def _whole(job: Dict[str, Any]) -> Dict[str, Any]:
     return job
-
-
-def _requests(client: Any) -> Optional[int]:
-    count = getattr(client, "request_count", None)
-    return count if isinstance(count, int) else None

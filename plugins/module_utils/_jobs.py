@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Map
 
 from ._apps import ambiguous, pick_app
 from ._args import check_id
+from ._client_protocol import InsightClientLike
 from ._errors import InsightConfigError, InsightHTTPError
 from ._listing import LISTING_PASSES, settled_listing
 from ._listing import read_pass as read_listing_pass
@@ -135,7 +136,7 @@ class JobFilter:
                    created_before=parse_moment(params.get("created_before"), "created_before", now),
                    created_after=parse_moment(params.get("created_after"), "created_after", now))
 
-    def resolve(self, client: Any) -> "JobFilter":
+    def resolve(self, client: InsightClientLike) -> "JobFilter":
         """Check every app against the server and match apps by id from now on; fails naming an unknown app."""
         if self.app and not self.resolved:
             self.app = resolve_apps(client, self.app)
@@ -271,7 +272,7 @@ def _upper_set(value: Any, name: str) -> Optional[FrozenSet[str]]:
     return wanted
 
 
-def get_job(client: Any, job_id: str) -> Optional[Dict[str, Any]]:
+def get_job(client: InsightClientLike, job_id: str) -> Optional[Dict[str, Any]]:
     """One job, normalised, or None when the server does not have it (or it is not visible to this user)."""
     try:
         return normalize_job(client.get_item("/api/jobs/{}", job_id))
@@ -281,7 +282,7 @@ def get_job(client: Any, job_id: str) -> Optional[Dict[str, Any]]:
         raise
 
 
-def list_jobs(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4,
+def list_jobs(client: InsightClientLike, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4,
               shape: Optional[Callable[[Dict[str, Any]], Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
     """Every job of one complete listing pass, normalised, then filtered client-side by `job_filter`.
 
@@ -314,7 +315,7 @@ def _job_params(job_filter: JobFilter, include_finished: bool) -> Dict[str, Any]
     return params
 
 
-def read_pass(client: Any, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4,
+def read_pass(client: InsightClientLike, job_filter: JobFilter, include_finished: bool = False, concurrent: int = 4,
               shape: Optional[Callable[[Dict[str, Any]], Optional[Dict[str, Any]]]] = None) -> Tuple[List[Dict[str, Any]], bool]:
     """One paging pass that follows shifts (only the server-side part of `job_filter` applies), normalised, and
     whether it completed. Pollers use it directly: they confirm every job a pass did not show (see _job_wait).
@@ -324,7 +325,7 @@ def read_pass(client: Any, job_filter: JobFilter, include_finished: bool = False
                              keep=lambda job: shape(normalize_job(job)) if shape is not None else normalize_job(job))
 
 
-def resolve_apps(client: Any, wanted: Optional[Sequence[str]], option: str = "app") -> Optional[List[str]]:
+def resolve_apps(client: InsightClientLike, wanted: Optional[Sequence[str]], option: str = "app") -> Optional[List[str]]:
     """Check that every app named (by name or id) exists; returns the ids, or raises naming the option. An app name
     that two apps share is never taken for both (nor for the first): pick_app refuses it, naming the ids."""
     if not wanted:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
+from ._client_protocol import InsightClientLike
 from ._errors import InsightTransportError, ListingUnsettled
 
 # How many times a listing pass is read again when the listing changed under it faster than it could follow.
@@ -16,7 +17,7 @@ LISTING_PASSES = 3
 Keep = Callable[[Dict[str, Any]], Optional[Any]]
 
 
-def read_pass(client: Any, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
+def read_pass(client: InsightClientLike, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
               concurrent: int = 0, keep: Optional[Keep] = None) -> Tuple[List[Any], bool]:
     """One paging pass that follows shifts (`paged(follow_shifts=True)`), and whether it completed. `keep` maps
     each item to what the caller holds of it (None: nothing), as the pages are read."""
@@ -31,7 +32,7 @@ def read_pass(client: Any, template: str, *parts: Any, params: Optional[Mapping[
     return items, True
 
 
-def settled_listing(client: Any, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
+def settled_listing(client: InsightClientLike, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None,
                     concurrent: int = 0, keep: Optional[Keep] = None, unsettled: str = "",
                     route: str = "") -> List[Any]:
     """Every item of one complete pass (see InsightClient.paged for what following shifts finds), read again up to

@@ -31,6 +31,7 @@ class InsightModule(AnsibleModule):
         module = cls(argument_spec={name: dict(option) for name, option in spec.argument_spec.items()},
                      pool_size=spec.pool_size, supports_check_mode=spec.supports_check_mode,
                      add_file_common_args=spec.add_file_common_args, **kwargs)
+        module.spec = spec
         module.run(run)
 
     def __init__(self, argument_spec: Dict[str, Any], pool_size: int = 10, **kwargs: Any) -> None:
@@ -39,6 +40,8 @@ class InsightModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         self._pool_size = pool_size
         self._client: Optional[InsightClient] = None
+        # The module's SPEC once main() has it: error lines name an option as the task wrote it (alias or not).
+        self.spec: Optional[ModuleSpec] = None
         try:
             validate_connection(self.params)
         except InsightError as exc:
@@ -77,7 +80,7 @@ class InsightModule(AnsibleModule):
 
     def fail_error(self, exc: InsightError) -> NoReturn:
         """End the task with the error's one line and the partial result its `result()` carries."""
-        self.fail_json(**failure(exc, self.diff_mode))
+        self.fail_json(**failure(exc, self.diff_mode, self.spec, self.params))
 
     def run(self, main: Callable[["InsightModule"], Dict[str, Any]]) -> NoReturn:
         """Run the module's logic; any InsightError becomes one clear failure line, never a traceback."""

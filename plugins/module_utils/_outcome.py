@@ -6,10 +6,11 @@ in-process action plugin (plugins/plugin_utils/_action.py) both end through thes
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping
+from typing import Any, Dict, Mapping, Optional
 
 from ._errors import InsightError
 from ._scrub import scrub_data
+from ._task import ModuleSpec
 
 
 def shown(result: Mapping[str, Any], diff_mode: bool) -> Dict[str, Any]:
@@ -20,11 +21,16 @@ def shown(result: Mapping[str, Any], diff_mode: bool) -> Dict[str, Any]:
     return out
 
 
-def failure(exc: InsightError, diff_mode: bool) -> Dict[str, Any]:
-    """The keyword arguments of fail_json for an InsightError: its one line as `msg`, plus the partial result its
+def failure(exc: InsightError, diff_mode: bool, spec: Optional[ModuleSpec] = None,
+            params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """The keyword arguments of fail_json for an InsightError: its one line as `msg` (an option named as the task
+    wrote it, alias or not, when the module's `spec` and validated `params` are given), plus the partial result its
     `result()` carries."""
     # The partial result quotes server text too (the error envelope, per-job errors): no secret of the run in it.
     extra: Dict[str, Any] = scrub_data(shown(exc.result(), diff_mode))
     extra.pop("msg", None)
-    extra["msg"] = exc.to_line()
+    line = exc.to_line()
+    if spec is not None and params is not None:
+        line = spec.as_given(line, params)
+    extra["msg"] = line
     return extra

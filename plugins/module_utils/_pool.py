@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from ._errors import InsightConfigError
 
@@ -22,6 +22,8 @@ BUSY = 0.8
 WINDOW = 0.05
 # The most threads a module's `parallel` option may ask for (and the connection pool holds).
 MAX_PARALLEL = 32
+# `parallel` when the task leaves it out, in every module and the inventory plugin.
+DEFAULT_PARALLEL = 8
 
 
 class _Pool:
@@ -108,9 +110,14 @@ def run_pool(function: Callable[[Any], Any], items: Sequence[Any], parallel: int
     return _Pool(function, items, min(parallel, len(items))).run()
 
 
+def parallel_option() -> Dict[str, Any]:
+    """The argument spec of `parallel`, the same in every module that has it."""
+    return dict(type="int", default=DEFAULT_PARALLEL)
+
+
 def check_parallel(value: int) -> int:
-    """A module's `parallel` option, checked before the first call."""
-    if not 1 <= value <= MAX_PARALLEL:
+    """The `parallel` option of a module or the inventory plugin, checked before the first call."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PARALLEL:
         raise InsightConfigError("parallel: must be between 1 and %d, got %d" % (MAX_PARALLEL, value))
     return value
 

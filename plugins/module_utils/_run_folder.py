@@ -15,7 +15,7 @@ from ._folder_delete import DeleteGuard
 from ._folder_paths import (SHARE_STATUSES, RepoPath, check_name, diff_view, item_view, parents_first, parse_path,
                             parse_paths, show)
 from ._folders import Item, Repository, is_folder, planned_folder
-from ._pool import MAX_PARALLEL, check_parallel, run_groups
+from ._pool import MAX_PARALLEL, check_parallel, parallel_option, run_groups
 from ._run_folder_tree import check_tree_options, run_tree, tree_settings
 from ._task import ModuleSpec, Task
 
@@ -35,7 +35,7 @@ SPEC = ModuleSpec(
         prune=dict(type="bool", default=False),
         max_deletions=dict(type="int", default=10),
         inherit=dict(type="bool", default=False),
-        parallel=dict(type="int", default=8),
+        parallel=parallel_option(),
     ),
     mutually_exclusive=[("path", "id"), ("dest", "dest_id")],
     required_one_of=[("path", "id")],
@@ -57,14 +57,14 @@ class FolderSettings:
     paths: List[RepoPath]  # empty when the folder is given by id
     single: bool  # one folder given (path as a string, or id): the result has `folder`, else `folders`
     id: Optional[str]
-    name: Optional[str] = None
-    share_status: Optional[str] = None
-    owner: Optional[str] = None
-    cascade: bool = False
-    force: bool = False
-    dest: Optional[RepoPath] = None
-    dest_id: Optional[str] = None
-    parallel: int = 8  # the most requests at the same time
+    name: Optional[str]
+    share_status: Optional[str]
+    owner: Optional[str]
+    cascade: bool
+    force: bool
+    dest: Optional[RepoPath]
+    dest_id: Optional[str]
+    parallel: int  # the most requests at the same time
 
 
 def folder_settings(params: Mapping[str, Any]) -> FolderSettings:
@@ -103,7 +103,7 @@ def folder_settings(params: Mapping[str, Any]) -> FolderSettings:
             raise InsightConfigError("dest or dest_id: state=moved needs the new parent folder (or /AppName for the app root)")
     if params.get("cascade") and params.get("share_status") is None and params.get("owner") is None:
         raise InsightConfigError("cascade: applies share_status and owner to the descendants; give at least one of them")
-    parallel = check_parallel(8 if params.get("parallel") is None else int(params["parallel"]))
+    parallel = check_parallel(params["parallel"])
     owner = params.get("owner")
     return FolderSettings(state=state, paths=paths, single=single, id=folder_id, name=name,
                           share_status=params.get("share_status"), owner=None if owner is None else str(owner),
@@ -291,7 +291,7 @@ class FolderRun:
             name = path.names[index]
             sub = path.prefix(index + 1)
             if self.check_mode:
-                folder = planned_folder(name, container, app, sub, "FULLACCESS", self.caller_ref())
+                folder = planned_folder(name, container, app, sub, "FULLACCESS", self.repo.caller())
                 self.repo.remember_child(container, folder)
                 self.repo.known_empty(folder)
                 ours = True
@@ -314,10 +314,6 @@ class FolderRun:
                 return found if found is not None and is_folder(found) else None
 
             return self.after_refusal(exc, path.text, "created this folder", made_meanwhile), False
-
-    def caller_ref(self) -> Item:
-        user = self.repo.current_user()
-        return {"id": user.get("id"), "name": user.get("name"), "objectType": "USER"}
 
     def rename_at(self, path: RepoPath, name: str) -> Item:
         """Rename by path, idempotently: done when the folder at `path` is gone and its parent holds `name`."""
@@ -395,7 +391,7 @@ class FolderRun:
             if owner is not None:
                 after["owner"] = {"id": owner["id"], "name": owner.get("name"), "objectType": "USER"}
             elif share == "PRIVATE":
-                after["owner"] = self.caller_ref()  # the server makes the caller the owner of a folder made PRIVATE
+                after["owner"] = self.repo.caller()  # the server makes the caller the owner of a folder made PRIVATE
         else:
             try:
                 after = self.repo.update(folder["id"], body, cascade and owner is not None, cascade and share is not None)

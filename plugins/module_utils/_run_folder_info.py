@@ -35,13 +35,13 @@ SPEC = ModuleSpec(
 class FolderInfoSettings:
     """insight_folder_info's options, checked once: exactly one of path, id and app is set."""
 
-    path: Optional[RepoPath] = None
-    id: Optional[str] = None
-    app: Optional[str] = None
-    recurse: bool = False
-    depth: Optional[int] = None  # with recurse: the levels to read (None: all)
-    include_scenarios: bool = False
-    format: str = "list"
+    path: Optional[RepoPath]
+    id: Optional[str]
+    app: Optional[str]
+    recurse: bool
+    depth: Optional[int]  # with recurse: the levels to read (None: all)
+    include_scenarios: bool
+    format: str
 
 
 def folder_info_settings(params: Mapping[str, Any]) -> FolderInfoSettings:
@@ -49,7 +49,7 @@ def folder_info_settings(params: Mapping[str, Any]) -> FolderInfoSettings:
     recurse = bool(params.get("recurse"))
     depth = params.get("depth")
     scenarios = bool(params.get("include_scenarios"))
-    form = params.get("format") or "list"
+    form = params["format"]
     if form == "tree":
         if scenarios or recurse or depth is not None:
             raise InsightConfigError("format: tree always reads the whole subtree and only folders; leave out recurse, "

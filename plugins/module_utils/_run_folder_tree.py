@@ -6,11 +6,11 @@ writes; check mode returns the plan itself, so it is exactly what the real run d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ._args import check_id, check_uuid
-from ._errors import InsightConfigError, InsightError, InsightHTTPError
+from ._args import check_id
+from ._errors import InsightConfigError, InsightError
 from ._folder_delete import DeleteGuard, Snapshot
 from ._folder_paths import RepoPath, item_view, look_alike_key, parse_path, show
 from ._folders import Item, Repository, is_folder
@@ -19,45 +19,6 @@ from ._tree_spec import Node, name_key, parse_tree
 
 NEW_SHARE = "FULLACCESS"  # what the server gives a folder it creates (owned by the caller)
 NOT_WITH_TREE = ("name", "dest", "dest_id", "share_status", "owner")
-
-
-class Users:
-    """Owners as the description names them (username or id) and as results show them (username when known)."""
-
-    def __init__(self, repo: Repository) -> None:
-        self.repo = repo
-        self._list: Optional[List[Item]] = None
-        self._by_id: Dict[str, Item] = {}
-
-    def listing(self) -> List[Item]:
-        if self._list is None:
-            self._list = list(self.repo.client.paged("/api/admin/users"))
-            self._by_id.update({u["id"]: u for u in self._list if u.get("id")})
-        return self._list
-
-    def resolve(self, wanted: str, where: str, known_ids: Mapping[str, Any]) -> Item:
-        try:
-            user_id: Optional[str] = check_uuid(wanted, where)
-        except InsightConfigError:
-            user_id = None
-        if user_id:
-            if user_id in self._by_id:
-                return self._by_id[user_id]
-            if user_id in known_ids:
-                return {"id": user_id, "name": known_ids[user_id]}  # it owns a folder here, so it exists
-            user = self.repo.user(user_id, where)
-            self._by_id[user_id] = user
-            return user
-        for user in self.listing():
-            if user.get("username") == wanted:
-                return user
-        raise InsightConfigError("%s: there is no user named %r (give a username or a user id)" % (where, wanted))
-
-    def label(self, owner: Optional[Mapping[str, Any]]) -> Optional[str]:
-        if not owner:
-            return None
-        user = self._by_id.get(owner.get("id") or "")
-        return user.get("username") if user and user.get("username") else owner.get("id")
 
 
 class Step:
@@ -97,7 +58,7 @@ def check_tree_options(params: Mapping[str, Any]) -> None:
                                  "true hands them down)" % ", ".join(given))
     if params.get("force") and not params.get("prune"):
         raise InsightConfigError("force: with tree, only used with prune: true")
-    if (params.get("max_deletions") or 0) < 0:
+    if params["max_deletions"] < 0:
         raise InsightConfigError("max_deletions: must be 0 (no limit) or more, not %d" % params["max_deletions"])
 
 
@@ -107,13 +68,13 @@ class TreeSettings:
 
     path: Optional[RepoPath]  # the folder (or /AppName) the tree lies in, or None when given by id
     id: Optional[str]
-    nodes: List[Node] = field(default_factory=list)
-    prune: bool = False
-    force: bool = False
-    max_deletions: int = 10  # 0: no limit
+    nodes: List[Node]
+    prune: bool
+    force: bool
+    max_deletions: int  # 0: no limit
     # Without diff mode the engine skips what only the diff needs (the before text and the user listing).
-    want_diff: bool = True
-    parallel: int = 8  # the most requests at the same time
+    want_diff: bool
+    parallel: int  # the most requests at the same time
 
 
 def tree_settings(params: Mapping[str, Any], want_diff: bool = True) -> TreeSettings:
@@ -139,10 +100,9 @@ def tree_settings(params: Mapping[str, Any], want_diff: bool = True) -> TreeSett
         folder_id = check_id(params["id"], "id")
     else:
         raise InsightConfigError("path or id: with tree, give the parent folder (or /AppName) the tree lies in")
-    limit = params.get("max_deletions")
-    parallel = check_parallel(8 if params.get("parallel") is None else int(params["parallel"]))
-    return TreeSettings(path=path, id=folder_id, nodes=nodes, prune=bool(params.get("prune")),
-                        force=bool(params.get("force")), max_deletions=10 if limit is None else int(limit),
+    parallel = check_parallel(params["parallel"])
+    return TreeSettings(path=path, id=folder_id, nodes=nodes, prune=bool(params["prune"]),
+                        force=bool(params["force"]), max_deletions=params["max_deletions"],
                         want_diff=want_diff, parallel=parallel)
 
 
@@ -152,14 +112,12 @@ class TreeRun:
         self.settings = settings
         self.check_mode = check_mode
         self.base_url = base_url
-        self.users = Users(repo)
         self.nodes = settings.nodes
         self.prune = settings.prune
         self.steps: List[Step] = []
         self.deletes: List[Step] = []
         self.kept: Dict[Tuple[str, ...], List[Item]] = {}  # undeclared folders left alone, by parent path
         self._owners: Dict[str, Item] = {}
-        self._caller: Optional[Item] = None
         self.top_item: Optional[Item] = None
         self.top_depth = 0
         self.guard = DeleteGuard(repo, settings.force, "prune: ", "Nothing was changed")
@@ -182,17 +140,11 @@ class TreeRun:
         app_id = (folder.get("app") or {}).get("id")
         return folder, RepoPath(str(app_id), shown.names, shown.app) if app_id else shown
 
-    def caller(self) -> Item:
-        if self._caller is None:
-            user = self.repo.current_user()
-            self._caller = {"id": user.get("id"), "name": user.get("name"), "objectType": "USER"}
-        return self._caller
-
     def owner(self, node: Node, path: RepoPath, known: Mapping[str, Any]) -> Optional[Item]:
         if node.owner is None:
             return None
         if node.owner not in self._owners:
-            self._owners[node.owner] = self.users.resolve(node.owner, "tree (%s): owner" % path.text, known)
+            self._owners[node.owner] = self.repo.user(node.owner, "tree (%s): owner" % path.text, known)
         return self._owners[node.owner]
 
     def read_ahead(self) -> None:
@@ -279,17 +231,17 @@ class TreeRun:
         if owner is not None:
             after_owner: Dict[str, Any] = {"id": owner["id"], "name": owner.get("name"), "objectType": "USER"}
         elif node.share_status == "PRIVATE" and current_share != "PRIVATE":
-            after_owner = dict(self.caller())  # the server makes the caller the owner of a folder made PRIVATE
+            after_owner = dict(self.repo.caller())  # the server makes the caller the owner of a folder made PRIVATE
         else:
             # A new folder belongs to the caller: shown from the create's answer, or asked once in check mode.
             after_owner = dict(current_owner) if current_owner is not None else {}
         if after_share != current_share:
             step.fields["share_status"] = {"before": current_share, "after": after_share}
         if owner is not None:
-            now = (current_owner or {}).get("id") if current_owner is not None else self.caller()["id"]
+            now = (current_owner or {}).get("id") if current_owner is not None else self.repo.caller()["id"]
             if now != owner["id"]:
-                step.fields["owner"] = {"before": self.users.label(current_owner or self.caller()),
-                                        "after": self.users.label(after_owner) or owner["id"]}
+                step.fields["owner"] = {"before": self.repo.user_label(current_owner or self.repo.caller()),
+                                        "after": self.repo.user_label(after_owner) or owner["id"]}
         step.after = dict(before or {}, name=node.name, shareStatus=after_share, owner=after_owner,
                           path=step.path.text)
 
@@ -355,7 +307,7 @@ class TreeRun:
     # -- results --------------------------------------------------------------------------------------------
 
     def owner_of(self, state: Mapping[str, Any]) -> Optional[str]:
-        return self.users.label(state.get("owner") or self.caller())
+        return self.repo.user_label(state.get("owner") or self.repo.caller())
 
     def node_view(self, step: Step, children: List[Dict[str, Any]]) -> Dict[str, Any]:
         after = step.after or {}
@@ -417,7 +369,7 @@ class TreeRun:
         self.check_deletions()
         before_text = ""
         if diff:
-            readable_owners(self.users)  # one call, so the diff names owners by username
+            self.repo.readable_users()  # one call, so the diff names owners by username
             before_text = self.text(after=False)
         if not self.check_mode:
             self.act()
@@ -463,15 +415,6 @@ def refuse_look_alikes(parent: RepoPath, creating: List[str], deleting: List[Ite
                                                 show(parent.child(name).text)))
 
 
-def readable_owners(users: Users) -> None:
-    """Read the user list so owners show as usernames; a user who may not list users sees ids instead."""
-    try:
-        users.listing()
-    except InsightHTTPError as exc:
-        if exc.status not in (403, 404):
-            raise
-
-
 def run_tree(repo: Repository, settings: TreeSettings, check_mode: bool, base_url: str) -> Dict[str, Any]:
     """The result of insight_folder with tree; `diff` only when settings.want_diff."""
     return TreeRun(repo, settings, check_mode, base_url).run()
@@ -483,14 +426,13 @@ def export_tree(repo: Repository, start: Optional[Item], base_url: str) -> Dict[
     """The subtree under `start` (a folder or app root; None: nothing there) in the input format of `tree:`, every
     setting given, owners by username when this user may list users (else by id), so applying it below the folder's
     parent changes nothing."""
-    users = Users(repo)
-    readable_owners(users)
+    repo.readable_users()
     folders: List[Item] = []
 
     def node(item: Item) -> Dict[str, Any]:
         folders.append(item)
         out: Dict[str, Any] = {"name": item.get("name"), "share_status": item.get("shareStatus"),
-                               "owner": users.label(item.get("owner"))}
+                               "owner": repo.user_label(item.get("owner"))}
         children = [node(child) for child in repo.children(item) if is_folder(child)]
         if children:
             out["children"] = children

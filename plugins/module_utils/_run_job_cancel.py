@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ._args import check_uuid
+from ._client_protocol import InsightClientLike
 from ._errors import InsightConfigError, InsightError, InsightHTTPError
 from ._job_wait import JobWaiter, WaitTimeout, check_wait_timeout
 from ._jobs import (FINISHED, JOB_FILTER_OPTIONS, NOT_CANCELLABLE, JobFilter, check_blank_filters, get_job,
                     job_filter_argument_spec, list_jobs, normalize_job)
-from ._pool import MAX_PARALLEL, check_parallel, run_pool
+from ._pool import DEFAULT_PARALLEL, MAX_PARALLEL, check_parallel, parallel_option, run_pool
 from ._task import ModuleSpec, Task
 
 # What each record of the result's `jobs` holds: `compact` (id and status, cheap to return for thousands of jobs) or
@@ -35,7 +36,7 @@ SPEC = ModuleSpec(
         job_fields=dict(type="str", choices=list(JOB_FIELDS_CHOICES), default="compact"),
         max_jobs=dict(type="int", default=100),
         on_missing=dict(type="str", choices=["ignore", "fail"], default="ignore"),
-        parallel=dict(type="int", default=8),
+        parallel=parallel_option(),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="float", default=300),
         **job_filter_argument_spec(),
@@ -79,7 +80,7 @@ class CancelRefused(InsightError):
 class CancelRun:
     """One run of the cancel module: what was selected, what happened to each job, and the requests it took."""
 
-    def __init__(self, client: Any, parallel: int = 8, check_mode: bool = False, job_fields: str = "compact",
+    def __init__(self, client: InsightClientLike, parallel: int = DEFAULT_PARALLEL, check_mode: bool = False, job_fields: str = "compact",
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
         self.client = client
         self.job_fields = job_fields
@@ -118,15 +119,10 @@ class CancelRun:
     def select_filter(self, job_filter: JobFilter) -> None:
         """One consistent listing pass of the unfinished jobs (list_jobs), filtered by the shared job filter."""
         self.listing_filter = job_filter.server_side()
-        start = self._requests()
+        start = self.client.request_count
         # Only what the result keeps of each job is held from here on: thousands of full records weigh megabytes.
         self.selected = list_jobs(self.client, job_filter, concurrent=self.parallel, shape=self._record)
-        if start is not None:
-            self.listing_cost = max(1, (self._requests() or start) - start)
-
-    def _requests(self) -> Optional[int]:
-        count = getattr(self.client, "request_count", None)
-        return count if isinstance(count, int) else None
+        self.listing_cost = max(1, self.client.request_count - start)
 
     @property
     def matched(self) -> int:
@@ -292,12 +288,12 @@ class CancelSettings:
 
     ids: Optional[List[str]]
     job_filter: Optional[JobFilter]
-    on_missing: str = "ignore"
-    max_jobs: int = 100  # 0: no cap
-    parallel: int = 8
-    wait: bool = False
-    wait_timeout: float = 300
-    job_fields: str = "compact"
+    on_missing: str
+    max_jobs: int  # 0: no cap
+    parallel: int
+    wait: bool
+    wait_timeout: float
+    job_fields: str
 
 
 def cancel_settings(params: Mapping[str, Any]) -> CancelSettings:
@@ -323,7 +319,7 @@ def cancel_settings(params: Mapping[str, Any]) -> CancelSettings:
                           wait_timeout=wait_timeout, job_fields=params["job_fields"])
 
 
-def run_cancel(client: Any, settings: CancelSettings, check_mode: bool) -> Dict[str, Any]:
+def run_cancel(client: InsightClientLike, settings: CancelSettings, check_mode: bool) -> Dict[str, Any]:
     """Select, cancel and (with wait) wait; the result has `diff`. Some jobs refused: CancelRefused; the wait timed
     out: WaitTimeout; both carry the result so far in `result()`."""
     run = CancelRun(client, parallel=settings.parallel, check_mode=check_mode, job_fields=settings.job_fields)

@@ -15,7 +15,7 @@ from ._errors import InsightConfigError, InsightError
 from ._job_wait import JobWaiter, WaitFailed, check_wait_timeout
 from ._jobs import (FINISHED, JOB_FILTER_OPTIONS, STATUSES, JobFilter, count_by_status, get_job,
                     job_filter_argument_spec, list_jobs)
-from ._pool import MAX_PARALLEL, check_parallel
+from ._pool import MAX_PARALLEL, check_parallel, parallel_option
 from ._task import ModuleSpec, Task
 
 SPEC = ModuleSpec(
@@ -24,7 +24,7 @@ SPEC = ModuleSpec(
         include_finished=dict(type="bool", default=False),
         wait_for=dict(type="list", elements="str"),
         wait_timeout=dict(type="float", default=300),
-        parallel=dict(type="int", default=4),
+        parallel=parallel_option(),
         **job_filter_argument_spec(),
     ),
     mutually_exclusive=[("id", name) for name in JOB_FILTER_OPTIONS],

@@ -43,6 +43,19 @@ class ModuleSpec:
             "required_by": {key: list(value) for key, value in self.required_by.items()} or None,
         }
 
+    def as_given(self, line: str, given: Mapping[str, Any]) -> str:
+        """An error line about an option, naming it as the task wrote it: a value given under an alias is reported
+        as `older_than (alias of created_before): ...`, so the user finds the line they wrote.
+
+        `given` is the validated params: they hold an alias's key only when the task used that alias."""
+        for name, option in self.argument_spec.items():
+            if line.startswith(name + ":"):
+                for alias in option.get("aliases") or ():
+                    if alias in given:
+                        return "%s (alias of %s)%s" % (alias, name, line[len(name):])
+                break
+        return line
+
 
 class Task(Protocol):
     """What an engine's `run(task)` may use: never exit_json / fail_json (raise an InsightError instead)."""
@@ -50,7 +63,6 @@ class Task(Protocol):
     @property
     def params(self) -> Dict[str, Any]:
         """The options, validated against the module's SPEC (defaults and environment fallbacks applied)."""
-        ...
 
     @property
     def check_mode(self) -> bool:
@@ -63,7 +75,6 @@ class Task(Protocol):
     @property
     def client(self) -> InsightClientLike:
         """The run's client, built on first use (so bad options fail before any connection)."""
-        ...
 
     def warn(self, warning: str) -> None:
         ...
@@ -75,9 +86,7 @@ class FileTask(Task, Protocol):
 
     def atomic_move(self, src: str, dest: str) -> None:
         """Replace `dest` by `src` in one step (a reader never sees half a file)."""
-        ...
 
     def set_file_attributes(self, dest: str, changed: bool) -> bool:
         """Apply the file options (mode, owner, group, SELinux context) to `dest`; `changed` or'ed with whether they
         changed anything (in check mode: would change)."""
-        ...

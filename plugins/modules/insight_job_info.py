@@ -54,9 +54,10 @@ options:
     default: 300
   parallel:
     description:
-      - How many pages of the job list are fetched at the same time once the first page has told how many there are.
+      - How many pages of the job list are fetched at the same time once the first page has told how many there are
+        (1 to 32).
     type: int
-    default: 4
+    default: 8
 notes:
   - Job fields are returned in snake_case, for example C(execution_mode) for the server's C(executionMode).
 seealso:

@@ -208,7 +208,7 @@ class InsightAction(ActionBase):
                 validate_connection(params)
                 outcome = shown(self.engine(task), diff_mode)
             except InsightError as exc:
-                outcome = failure(exc, diff_mode)
+                outcome = failure(exc, diff_mode, spec, params)
                 outcome["failed"] = True
             warnings.extend(task.warnings)
         return self.formatted(outcome, params, no_log_values, warnings, deprecations)

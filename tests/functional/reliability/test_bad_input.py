@@ -126,7 +126,8 @@ ROWS: List[Row] = [
     row("job_cancel read-only user", JOB_CANCEL, "403", id=["{ops_job}"], **RITA),
     row("job_cancel another user's private job", JOB_CANCEL, "nothing was cancelled", id=["{private_job}"],
         on_missing="fail"),
-    row("job_cancel bad created_before (alias older_than)", JOB_CANCEL, "created_before", app="Ops", older_than="6 hours"),
+    row("job_cancel bad created_before (alias older_than)", JOB_CANCEL,
+        "older_than (alias of created_before): '6 hours' is neither an age", app="Ops", older_than="6 hours"),
     # empty selectors (an unset variable, a search that found nothing) never widen to every job
     row("job_cancel empty created_before", JOB_CANCEL, "created_before: is empty; leave the option out", created_before=""),
     row("job_cancel empty status list", JOB_CANCEL, "status: is an empty list", status=[]),

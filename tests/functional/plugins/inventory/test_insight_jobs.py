@@ -299,6 +299,14 @@ def test_bad_options_are_one_line(insight, run_inventory):
     assert line.startswith("scenario_id"), line
 
 
+def test_parallel_out_of_range_fails_before_any_call(insight, run_inventory):
+    # The modules' one range check: the source used to take 0 (and any large number) without a word.
+    for value in (0, 33):
+        line = failure(run_inventory, config(parallel=value), lenient=False)
+        assert line == "parallel: must be between 1 and 32, got %d" % value, line
+    assert insight.counters()["total"] == 0
+
+
 # -- a playbook aimed at a status group ---------------------------------------------------------------------------
 
 def test_playbook_cancels_the_queued_jobs_and_refreshes(insight, run_playbook, tmp_path):

@@ -283,7 +283,7 @@ def test_rejects_id_with_filters_and_bad_numbers(insight, run_playbook):
     assert "mutually exclusive" in result.task("mixed")["msg"]
     assert "id: 'job-1' is not a UUID" in result.task("not_uuid")["msg"]
     assert "parallel: must be between 1 and 32" in result.task("parallel")["msg"]
-    assert result.task("older")["msg"].startswith("created_before: 'yesterday' is neither an age")
+    assert result.task("older")["msg"].startswith("older_than (alias of created_before): 'yesterday' is neither an age")
     assert insight.counters()["writes"] == 0
 
 

@@ -11,13 +11,12 @@ from typing import Any, Callable, Dict, List, Tuple
 import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError, InsightHTTPError
-from ansible_collections.xpress.insight.plugins.module_utils._run_folder import folder_settings, run_folder
+from ansible_collections.xpress.insight.plugins.module_utils._run_folder import SPEC, folder_settings, run_folder
 from ansible_collections.xpress.insight.plugins.module_utils._run_folder_tree import run_tree, tree_settings
 from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_insight import FakeInsight
+from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.spec_params import spec_params
 
-PATH_UNSET: Dict[str, Any] = dict(path=None, id=None, name=None, state="present", share_status=None, owner=None,
-                                  cascade=False, force=False, dest=None, dest_id=None)
 REPORTED = ("changed", "created", "updated", "moved", "deleted", "diff")
 # A server some way off: the pool only grows while its threads wait.
 LATENCY = 0.003
@@ -45,12 +44,12 @@ def tree_nodes() -> List[Dict[str, Any]]:
 
 
 def run_paths(fake: FakeInsight, parallel: int, check: bool = False) -> Dict[str, Any]:
-    settings = folder_settings(dict(PATH_UNSET, path=path_list(), parallel=parallel))
+    settings = folder_settings(spec_params(SPEC, path=path_list(), parallel=parallel))
     return run_folder(Repository(fake, lambda _text: None), settings, check, fake.base_url)
 
 
 def run_tree_on(fake: FakeInsight, parallel: int, check: bool = False, **given: Any) -> Dict[str, Any]:
-    params = dict(path="/Logistics/Plan", tree=tree_nodes(), parallel=parallel, **given)
+    params = spec_params(SPEC, path="/Logistics/Plan", tree=tree_nodes(), parallel=parallel, **given)
     return run_tree(Repository(fake, lambda _text: None), tree_settings(params), check, fake.base_url)
 
 
@@ -62,8 +61,8 @@ def calls_of(run: Callable[[FakeInsight], Dict[str, Any]]) -> Tuple[Dict[str, An
 
 @pytest.mark.parametrize("parallel", [0, 33, -1])
 def test_parallel_out_of_range_is_refused_naming_the_option(parallel: int) -> None:
-    for check in (lambda: folder_settings(dict(PATH_UNSET, path="/Logistics/A", parallel=parallel)),
-                  lambda: tree_settings(dict(path="/Logistics", tree=[{"name": "A"}], parallel=parallel))):
+    for check in (lambda: folder_settings(spec_params(SPEC, path="/Logistics/A", parallel=parallel)),
+                  lambda: tree_settings(spec_params(SPEC, path="/Logistics", tree=[{"name": "A"}], parallel=parallel))):
         with pytest.raises(InsightConfigError) as info:
             check()
         assert str(info.value) == "parallel: must be between 1 and 32, got %d" % parallel

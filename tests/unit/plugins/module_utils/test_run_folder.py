@@ -10,17 +10,16 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import pytest
 
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightConfigError, InsightError
-from ansible_collections.xpress.insight.plugins.module_utils._run_folder import folder_settings, run_folder
+from ansible_collections.xpress.insight.plugins.module_utils._run_folder import SPEC, folder_settings, run_folder
 from ansible_collections.xpress.insight.plugins.module_utils._folders import Repository
 from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.fake_insight import FakeInsight
+from ansible_collections.xpress.insight.tests.unit.plugins.module_utils.spec_params import spec_params
 
-UNSET: Dict[str, Any] = dict(path=None, id=None, name=None, state="present", share_status=None, owner=None,
-                             cascade=False, force=False, dest=None, dest_id=None)
 REPORTED = ("changed", "created", "updated", "moved", "deleted", "diff")
 
 
 def params(**given: Any) -> Dict[str, Any]:
-    return dict(UNSET, **given)
+    return spec_params(SPEC, **given)
 
 
 def run(fake: FakeInsight, check: bool = False, **given: Any) -> Tuple[Dict[str, Any], List[str]]:

@@ -125,15 +125,24 @@ def test_option_errors_name_the_option_before_any_call(monkeypatch: pytest.Monke
 
 @pytest.mark.parametrize("args, message", [
     ({"wait_for": ["soon"]}, "wait_for: 'soon' is neither finished nor a job status"),
+    ({"wait_for": []}, "wait_for: give finished or at least one job status"),
     ({"wait_for": ["finished"], "wait_timeout": 0}, "wait_timeout: must be more than 0 seconds, got 0"),
+    ({"wait_for": ["finished"], "wait_timeout": -5}, "wait_timeout: must be more than 0 seconds, got -5"),
 ])
-def test_wait_option_errors_name_the_option(monkeypatch: pytest.MonkeyPatch, args: Dict[str, Any], message: str) -> None:
+def test_wait_option_errors_name_the_option_before_any_call(monkeypatch: pytest.MonkeyPatch, args: Dict[str, Any],
+                                                            message: str) -> None:
+    # The job exists: a check made after reading it would cost that GET before the error.
     fake = seeded()
     fake.script[job("queued")] = ["QUEUED", "COMPLETED"]
-    result = run(monkeypatch, dict(args, id=job("queued")), fake)
-    assert result["failed"] is True
-    assert result["msg"].startswith(message)
-    assert fake.writes() == []
+    assert_refused_before_any_call(run(monkeypatch, dict(args, id=job("queued")), fake), message, fake.calls)
+
+
+def test_an_error_about_an_alias_names_it_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = seeded()
+    result = run(monkeypatch, {"older_than": "6 hours"}, fake)
+    assert_refused_before_any_call(result, "older_than (alias of created_before): '6 hours' is neither an age", fake.calls)
+    plain = run(monkeypatch, {"created_before": "6 hours"}, fake)
+    assert plain["msg"].startswith("created_before: '6 hours' is neither an age")
 
 
 # -- wait_for: the fake job moves on at each read, so no test waits on a real clock beyond one short poll ---------
