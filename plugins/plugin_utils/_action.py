@@ -37,7 +37,7 @@ from ansible_collections.xpress.insight.plugins.module_utils._client import HAS_
 from ansible_collections.xpress.insight.plugins.module_utils._errors import InsightError
 from ansible_collections.xpress.insight.plugins.module_utils._outcome import failure, shown
 from ansible_collections.xpress.insight.plugins.module_utils._scrub import scrub
-from ansible_collections.xpress.insight.plugins.module_utils._task import ModuleSpec, Task
+from ansible_collections.xpress.insight.plugins.module_utils._task import ModuleSpec
 
 display = Display()
 
