@@ -156,6 +156,8 @@ class Bench:
         self.reps = reps
         self.warmup = warmup
         self.log = log
+        # insight_execution for the collection's playbooks (None: the collection's default, auto).
+        self.execution: Optional[str] = None
         self.user = control.users["alice"]
         self.collections = Path(work) / "collections"
         target = self.collections / "ansible_collections" / "xpress" / "insight"
@@ -184,11 +186,14 @@ class Bench:
         })
         return env
 
+    def execution_args(self) -> List[str]:
+        return ["-e", "insight_execution=%s" % self.execution] if self.execution else []
+
     def playbook(self, name: str, extra_vars_file: Optional[Path] = None) -> List[str]:
         cmd = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), str(WORKLOADS / name)]
         if extra_vars_file is not None:
             cmd += ["-e", "@%s" % extra_vars_file]
-        return cmd
+        return cmd + self.execution_args()
 
     def floor_playbook(self, name: str, extra_vars_file: Optional[Path] = None) -> List[str]:
         """The floor of a workload playbook: the same playbook, variables and task arguments, with every

@@ -19,6 +19,9 @@ RAW_FETCH_ROW = "raw paged fetch"
 BARE = "bare ansible-inventory --list"
 PLUGIN_PLAYBOOK = "plugin ansible-playbook --limit queued"
 LISTING = "GET /api/jobs"
+XPRESS_MODULE = "xpress.insight playbook, module path"
+DEBUG_PLAY = "debug playbook (same tasks)"
+ACTION_TARGET = 1.5  # workloads 12-13: the collection against debug + the raw calls
 
 TARGET = 1.10  # the collection's time (and at scale its memory) against its floor
 URI_SHARE = 0.95  # of the floor's uri-loop ratio
@@ -196,6 +199,27 @@ def _inventory_checks(rows: Sequence[Row]) -> List[Dict[str, Any]]:
     return out
 
 
+def _action_checks(rows: Sequence[Row]) -> List[Dict[str, Any]]:
+    """Workloads 12 and 13: one insight_job_info per task against the same tasks with debug plus the raw calls."""
+    out: List[Dict[str, Any]] = []
+    for number in ("12", "13"):
+        xpress, debug, raw = find(rows, number, XPRESS), find(rows, number, DEBUG_PLAY), find(rows, number, RAW)
+        if xpress is None or debug is None or raw is None:
+            continue
+        floor = debug.median() + raw.median()
+        value = xpress.median() / floor
+        item = {"workload": number, "target": "xpress.insight / (debug play + raw) <= %.2f" % ACTION_TARGET,
+                "value": round(value, 2), "met": value <= ACTION_TARGET}
+        _floor(item, 1.0, True, "floor: debug play %.2f s + raw script %.2f s = %.2f s; xpress.insight %.2f s, %d requests "
+               "(the raw script %d)" % (debug.median(), raw.median(), floor, xpress.median(), xpress.last().requests,
+                                        raw.last().requests))
+        module = find(rows, number, XPRESS_MODULE)
+        if module is not None:
+            _note(item, "module path (insight_execution: module) %.2f s: %.2f x the floor" % (module.median(), module.median() / floor))
+        out.append(item)
+    return out
+
+
 def _rounded(value: Optional[float]) -> Optional[float]:
     return None if value is None else round(value, 2)
 
@@ -214,6 +238,7 @@ def checks(rows: Sequence[Row], startup: Optional[float]) -> List[Dict[str, Any]
     for number in PLAYBOOK_WORKLOADS:
         out += _playbook_checks(number, rows, startup)
     out += _inventory_checks(rows)
+    out += _action_checks(rows)
     shares = [row.server_share() for row in rows if row.server_share() is not None]
     if shares:
         worst = max(shares)  # type: ignore[type-var]

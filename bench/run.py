@@ -11,6 +11,9 @@ Workloads (one emulator process on loopback, state reset through its control API
   5  a 1,000-folder tree (10 x 9 x 10) through insight_folder's tree option, in an empty app
   6  the converged re-run of that tree (zero writes expected)
   7-10  workloads 1-4 with --scale times the work (1,000 folders, 10,000 jobs to cancel, 100,000 jobs listed)
+  12 ten insight_job_info tasks against ten debug tasks + the raw calls (and the same play on the module path)
+  13 --host-jobs jobs as inventory hosts, one insight_job_info per host, against the same play with debug + the raw
+     calls
   11 a one-debug-task playbook on the 10,000-job inventory, --limit insight_status_queued, against the same play on
      the inventory replayed from a file
 Each row is whole processes (interpreter and Ansible start-up included), warm-up runs first, then the median of
@@ -36,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cancel_workloads  # pylint: disable=wrong-import-position
 import folder_workloads  # pylint: disable=wrong-import-position
 import growth  # pylint: disable=wrong-import-position
+import job_info_workloads  # pylint: disable=wrong-import-position
 import inventory_workload  # pylint: disable=wrong-import-position
 import playbook_inventory  # pylint: disable=wrong-import-position
 import report  # pylint: disable=wrong-import-position
@@ -45,8 +49,8 @@ from harness import BENCH, Bench, Row, no_calls  # pylint: disable=wrong-import-
 from insight_emulator.control import EmulatorProcess  # pylint: disable=wrong-import-position
 
 SMOKE = {"reps": 1, "warmup": 0, "uri_reps": 1, "tree": "2x2x2", "cancel_jobs": 10, "inventory_jobs": 100,
-         "emulator_seconds": 0.5, "big_tree": "2x2x3", "scale_reps": 1}
-ALL = "1,2,3,4,5,6,7,8,9,10,11"
+         "emulator_seconds": 0.5, "big_tree": "2x2x3", "scale_reps": 1, "host_jobs": 20}
+ALL = "1,2,3,4,5,6,7,8,9,10,11,12,13"
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -61,6 +65,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--cancel-jobs", type=int, default=1000)
     parser.add_argument("--cancel-delay", type=float, default=0.2, help="job-clock seconds from CANCELLING to CANCELLED")
     parser.add_argument("--inventory-jobs", type=int, default=10000)
+    parser.add_argument("--host-jobs", type=int, default=1000, help="job hosts of workload 13 (default 1000)")
+    parser.add_argument("--execution", choices=["auto", "module", "inprocess"],
+                        help="insight_execution for the collection's playbooks (default: not set, the collection's auto)")
     parser.add_argument("--only", default=ALL, help="workloads to run, e.g. 1,2 (default all: %s)" % ALL)
     parser.add_argument("--scale", type=int, default=10, help="work factor of workloads 7-10 over 1-4 (default 10)")
     parser.add_argument("--scale-reps", type=int, default=1, help="timed runs of the long rows, workloads 7-11 (default 1, no warm-up)")
@@ -80,8 +87,8 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     args.workloads = sorted({int(n) for n in args.only.split(",") if n.strip()})
     if args.scale < 2 or args.scale_reps < 1:
         parser.error("--scale: 2 or more; --scale-reps: 1 or more")
-    if set(args.workloads) - set(range(1, 12)):
-        parser.error("--only: workloads 1 to 11")
+    if set(args.workloads) - set(range(1, 14)):
+        parser.error("--only: workloads 1 to 13")
     return args
 
 
@@ -111,6 +118,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     with EmulatorProcess(["--data", "empty", "--page-size-cap", "500"]) as emulator:
         assert emulator.process is not None
         bench = Bench(emulator.control(), emulator.process.pid, work, args.reps, args.warmup, print)
+        bench.execution = args.execution
 
         def unchanged() -> None:
             bench.control.reset({})
@@ -132,6 +140,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         rows += scale_workloads.run(bench, args)
         if 11 in args.workloads:
             rows += playbook_inventory.run(bench, args.inventory_jobs, reps=args.scale_reps, warmup=0)
+        rows += job_info_workloads.run(bench, args.workloads, args.host_jobs, None, args.scale_reps)
     figure = emulator_figure(args.emulator_seconds)
     info["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
 

@@ -37,8 +37,14 @@ for playbook in job_report.yml provision_folders.yml nightly_cleanup.yml ops_run
   [ -f "playbooks/$playbook" ] || continue
   echo
   echo "=== ansible-playbook playbooks/$playbook ${extra[$playbook]:-}"
+  # The action plugins log the path each task took (in-process on the controller, or a module run) at verbosity 3;
+  # the log file keeps those lines without making the demo's own output verbose.
+  : >"$work/ansible.log"
   # shellcheck disable=SC2086 # the extra arguments are meant to split
-  "$(dirname "$py")/ansible-playbook" -i localhost, "playbooks/$playbook" ${extra[$playbook]:-}
+  ANSIBLE_LOG_PATH="$work/ansible.log" ANSIBLE_LOG_VERBOSITY=3 \
+    "$(dirname "$py")/ansible-playbook" -i localhost, "playbooks/$playbook" ${extra[$playbook]:-}
+  echo "--- execution path of the xpress.insight tasks (insight_execution, docs/performance.md):"
+  grep -o 'xpress\.insight\.insight_[a-z_]*: [^|]*([^)]*)' "$work/ansible.log" | sort | uniq -c || echo "   (no xpress.insight task ran)"
 done
 
 # The Event-Driven Ansible source: every unfinished job once (emit_existing), then what changes while the emulator's

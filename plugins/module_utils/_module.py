@@ -14,7 +14,8 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ._args import connection_argument_spec, validate_connection
 from ._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, InsightClient
 from ._errors import InsightError
-from ._scrub import scrub, scrub_data
+from ._outcome import failure, shown
+from ._scrub import scrub
 from ._task import ModuleSpec
 
 
@@ -75,20 +76,11 @@ class InsightModule(AnsibleModule):
 
     def shown(self, result: Dict[str, Any]) -> Dict[str, Any]:
         """The result as the task returns it: without `diff` outside diff mode."""
-        out = dict(result)
-        if not self._diff:
-            out.pop("diff", None)
-        return out
+        return shown(result, self.diff_mode)
 
     def fail_error(self, exc: InsightError) -> NoReturn:
         """End the task with the error's one line and the partial result its `result()` carries."""
-        # The partial result quotes server text too (the error envelope, per-job errors): no secret of the run in it.
-        extra = scrub_data(self.shown(exc.result()))
-        extra.pop("msg", None)
-        line = exc.to_line()
-        if self.spec is not None:
-            line = self.spec.as_given(line, self.params)
-        self.fail_json(msg=line, **extra)
+        self.fail_json(**failure(exc, self.diff_mode, self.spec, self.params))
 
     def run(self, main: Callable[["InsightModule"], Dict[str, Any]]) -> NoReturn:
         """Run the module's logic; any InsightError becomes one clear failure line, never a traceback."""

@@ -18,6 +18,17 @@ BIN = Path(sys.executable).parent
 CAPTURED = ROOT / "tests" / "output" / "captured"
 CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
 COLLECTION_PARTS = ("plugins", "extensions", "playbooks", "meta", "galaxy.yml", "README.md")
+# Which path the collection's action plugins take in every playbook of the suite: `inprocess` (the default: the
+# engine in the controller's worker) or `module` (the module run). CI runs the suite once with each; a test that
+# needs a path of its own passes `insight_execution` in its extra_vars, which wins.
+EXECUTION_MODES = ("inprocess", "module")
+
+
+def execution_mode() -> str:
+    mode = os.environ.get("INSIGHT_TEST_EXECUTION", "inprocess").strip().lower() or "inprocess"
+    if mode not in EXECUTION_MODES:
+        raise pytest.UsageError("INSIGHT_TEST_EXECUTION=%r: use one of %s" % (mode, ", ".join(EXECUTION_MODES)))
+    return mode
 
 
 class PlaybookResult:
@@ -43,7 +54,8 @@ class PlaybookResult:
 
 
 def _capture(kind: str, args: List[str], proc: "subprocess.CompletedProcess[str]") -> None:
-    """Keep every output so the secret-leak test can search the whole suite's output."""
+    """Keep every output so the secret-leak test can search the whole suite's output (a playbook's file name says
+    which execution path its tasks took: `playbook-inprocess-...`, `playbook-module-...`)."""
     CAPTURED.mkdir(parents=True, exist_ok=True)
     name = "%s-%d-%d.log" % (kind, os.getpid(), time.monotonic_ns())
     (CAPTURED / name).write_text("$ %s\n--- stdout\n%s\n--- stderr\n%s\n" % (" ".join(args), proc.stdout, proc.stderr), encoding="utf-8")
@@ -116,6 +128,9 @@ def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, s
         results_file = tmp_path / ("results-%d.jsonl" % n)
         cmd = [str(BIN / "ansible-playbook"), str(path)]
         cmd += ["-i", inventory] if inventory else ["-i", "localhost,", "-c", "local"]
+        # First, so that a test's own extra_vars (a later -e) win.
+        cmd += ["-e", "insight_execution=%s" % execution_mode()]
+        path_taken = (extra_vars or {}).get("insight_execution", execution_mode())
         if extra_vars:
             vars_file = tmp_path / ("vars-%d.json" % n)
             vars_file.write_text(json.dumps(extra_vars), encoding="utf-8")
@@ -132,7 +147,7 @@ def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, s
         merged["INSIGHT_TEST_RESULTS"] = str(results_file)
         proc = subprocess.run(cmd, env=ansible_env(collection_root, merged), capture_output=True, text=True,
                               timeout=timeout, cwd=str(tmp_path), check=False)
-        _capture("playbook", cmd, proc)
+        _capture("playbook-%s" % path_taken, cmd, proc)
         results = []
         if results_file.exists():
             results = [json.loads(line) for line in results_file.read_text(encoding="utf-8").splitlines() if line.strip()]

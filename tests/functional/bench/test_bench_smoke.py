@@ -39,7 +39,11 @@ EXPECTED = (
     + [("9 cancel 100 jobs", v) for v in [FLOOR_TASK, XPRESS, RAW]]
     + [("10 inventory 1000 jobs", v) for v in [PLUGIN, FLOOR]]
     + [("11 inventory playbook 100 jobs", v) for v in ["plugin ansible-playbook --limit queued", FLOOR]]
+    + [("12 job_info 10 tasks", v) for v in ["debug playbook (same tasks)", XPRESS, RAW, "xpress.insight playbook, module path"]]
 )
+# Workload 13's name carries the number of job hosts this user can read, which the seeds decide.
+HOST_VARIANTS = sorted(["debug playbook (same tasks)", XPRESS, RAW])
+ACTION = "xpress.insight / (debug play + raw) <= 1.50"
 TIME = "xpress.insight / (one-task + raw) <= 1.10"
 URI_TARGET = "uri-loop / xpress.insight >= 0.95 x uri-loop / floor"
 WRITES = "xpress.insight writes == 0"
@@ -52,6 +56,7 @@ CHECKS = sorted(
      ("9", TIME), ("9", "requests beyond the minimum are listing passes of the wait"),
      ("4", INVENTORY_TIME), ("10", INVENTORY_TIME), ("10", "plugin peak RSS / replayed inventory's <= 1.10"),
      ("10", "plugin requests == minimal"), ("11", "play on the plugin's inventory / replayed inventory <= 1.10"),
+     ("12", ACTION), ("13", ACTION),
      ("all", "emulator CPU share of each run < 50% (not the bottleneck)")])
 
 
@@ -69,7 +74,13 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
 
     data = json.loads(report.read_text(encoding="utf-8"))
     rows = {(row["workload"], row["variant"]): row for row in data["rows"]}
-    assert sorted(rows) == sorted(EXPECTED)
+    hosts = sorted(key for key in rows if key[0].startswith("13 jobs as hosts "))
+    assert sorted(variant for _workload, variant in hosts) == HOST_VARIANTS and len({w for w, _v in hosts}) == 1
+    assert sorted(key for key in rows if key not in hosts) == sorted(EXPECTED)
+    # One token and one read per job on the raw side; the play reads each job host's job.
+    for workload, variant in hosts:
+        if variant == RAW:
+            assert rows[(workload, variant)]["requests"] == str(1 + int(workload.rsplit(" ", 1)[1]))
     # The printed table carries the same rows.
     table = proc.stdout.split("median s", 1)[1]
     for workload, variant in EXPECTED:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_fixtures import CAPTURED
+from ansible_fixtures import CAPTURED, EXECUTION_MODES
 from reliability_helpers import KNOWN_SECRETS
 
 # The emulator's tokens are 43 URL-safe characters; the suite never prints one on purpose, and the Authorization
@@ -23,6 +23,11 @@ def test_no_secret_in_any_captured_output():
     files = sorted(CAPTURED.glob("*.log")) if CAPTURED.is_dir() else []
     # An empty capture would make this check pass vacuously: `make test-functional` runs the suite first.
     assert files, "nothing captured under %s: run the functional suite before this check" % CAPTURED
+    # Both execution paths of the action plugins ran and were captured: the suite's own path
+    # (INSIGHT_TEST_EXECUTION) and, from tests/functional/plugins/action, the other one.
+    for path_taken in EXECUTION_MODES:
+        assert any(f.name.startswith("playbook-%s-" % path_taken) for f in files), (
+            "no playbook output captured on the %s path (tests/functional/plugins/action runs both)" % path_taken)
     found = []
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
