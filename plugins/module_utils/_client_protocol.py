@@ -17,7 +17,10 @@ class InsightClientLike(Protocol):
     requests it has sent (the job code measures what a listing pass costs by it)."""
 
     base_url: str
-    request_count: int
+
+    @property
+    def request_count(self) -> int:
+        """Attempts sent so far (read-only: the client counts, its users read)."""
 
     def get(self, template: str, *parts: Any, params: Optional[Mapping[str, Any]] = None, kind: str = "json") -> Any:
         ...

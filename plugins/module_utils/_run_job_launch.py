@@ -15,7 +15,7 @@ from ._client_protocol import InsightClientLike
 from ._errors import InsightConfigError, InsightError, InsightHTTPError, InsightTransportError, printable
 from ._folder_paths import RepoPath, parse_path, show
 from ._folders import Item, Repository, is_folder
-from ._job_wait import JobWaiter, WaitTimeout
+from ._job_wait import JobWaiter, WaitTimeout, check_wait_timeout
 from ._jobs import FINISHED, JobFilter, list_jobs, normalize_job
 from ._scrub import scrub
 from ._task import ModuleSpec, Task
@@ -54,11 +54,11 @@ class LaunchSettings:
 
     path: Optional[RepoPath]
     scenario_id: Optional[str]
-    execution_mode: str = DEFAULT_MODE
-    wait: bool = False
-    wait_timeout: float = 300.0
-    fail_on: FrozenSet[str] = frozenset(FAIL_ON_DEFAULT)
-    run_log_lines: int = 20
+    execution_mode: str
+    wait: bool
+    wait_timeout: float
+    fail_on: FrozenSet[str]
+    run_log_lines: int
 
 
 def launch_settings(params: Dict[str, Any]) -> LaunchSettings:
@@ -86,9 +86,7 @@ def launch_settings(params: Dict[str, Any]) -> LaunchSettings:
     if mode != mode.strip() or printable(mode) != mode or len(mode) > 255:
         raise InsightConfigError("execution_mode: %s is not an execution mode name (no white space at either end, "
                                  "no control characters, at most 255 characters)" % show(mode))
-    timeout = float(params.get("wait_timeout") or 0)
-    if timeout <= 0:
-        raise InsightConfigError("wait_timeout: must be more than 0 seconds, got %g" % timeout)
+    timeout = check_wait_timeout(params["wait_timeout"])
     lines = int(params.get("run_log_lines") or 0)
     if not 1 <= lines <= RUN_LOG_LINES_MAX:
         raise InsightConfigError("run_log_lines: must be between 1 and %d, got %d" % (RUN_LOG_LINES_MAX, lines))
