@@ -24,7 +24,25 @@ export ANSIBLE_NOCOLOR=1
 export PYTHONDONTWRITEBYTECODE=1
 unset PYTHONPATH
 
-ALL_GATES=(ruff mypy sanity units ansible-lint changelog-lint docs-lint build importer docs-site ee runner newest)
+# One gate per line (branches add theirs as one line); each runs the function gate_<name, - as _>.
+ALL_GATES=(
+    ruff
+    mypy
+    sanity
+    units
+    ansible-lint
+    changelog-lint
+    docs-lint
+    build
+    importer
+    docs-site
+    ee
+    runner
+    newest
+    floor
+)
+# Gates that work on the tarball of this tree: the build gate runs first when only they were asked for.
+TARBALL_GATES=(importer docs-site runner newest floor)
 
 mkdir -p "$BUILD"
 # A no-op when .venv is current with requirements-dev.txt (as under `make test`).
@@ -232,8 +250,14 @@ gate_runner() {
     python "$CI/runner_check.py" "$(tarball_path)" "$BUILD/runner"
 }
 
+# The other ansible-core legs (ci/core_leg.sh): sanity, units, the build gate's tarball installed and documented, and
+# the functional subset, each with its own ansible-core.
 gate_newest() {
-    "$CI/newest_leg.sh" "$COPY"
+    "$CI/core_leg.sh" newest "$COPY" "$(tarball_path)"
+}
+
+gate_floor() {
+    "$CI/core_leg.sh" floor "$COPY" "$(tarball_path)"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -250,8 +274,11 @@ for name in "${selected[@]}"; do
 done
 
 run_gate prepare prepare_copy
-# importer, docs-site and runner work on the tarball of this tree: build it first when only they were asked for.
-if [[ " ${selected[*]} " =~ \ (importer|docs-site|runner)\  && ! " ${selected[*]} " == *" build "* ]]; then
+needs_tarball=0
+for name in "${selected[@]}"; do
+    if [[ " ${TARBALL_GATES[*]} " == *" $name "* ]]; then needs_tarball=1; fi
+done
+if [[ $needs_tarball == 1 && ! " ${selected[*]} " == *" build "* ]]; then
     run_gate build gate_build
 fi
 for name in "${selected[@]}"; do
