@@ -110,10 +110,9 @@ seealso:
 """
 
 EXAMPLES = r"""
-# insight_jobs.yml: every queued and running job, connection from the INSIGHT_* environment variables
-plugin: xpress.insight.insight_jobs
+# insight_jobs.yml: every queued and running job, connection from the INSIGHT_* environment variables:
+#   plugin: xpress.insight.insight_jobs
 
----
 # prod.insight_jobs.yml: a fuller example
 plugin: xpress.insight.insight_jobs
 url: https://insight.example.com

@@ -50,7 +50,6 @@ class Task(Protocol):
     @property
     def params(self) -> Dict[str, Any]:
         """The options, validated against the module's SPEC (defaults and environment fallbacks applied)."""
-        ...
 
     @property
     def check_mode(self) -> bool:
@@ -63,7 +62,6 @@ class Task(Protocol):
     @property
     def client(self) -> InsightClientLike:
         """The run's client, built on first use (so bad options fail before any connection)."""
-        ...
 
     def warn(self, warning: str) -> None:
         ...
