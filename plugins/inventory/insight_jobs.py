@@ -167,7 +167,7 @@ from ansible_collections.xpress.insight.plugins.plugin_utils._client import insi
 from ansible_collections.xpress.insight.plugins.plugin_utils._inventory import (
     HostNamer, check_prefix, is_ansible_name, is_template, safe_host_name, unique_host_name)
 from ansible_collections.xpress.insight.plugins.plugin_utils._templating import (
-    DATA_TAGGING, evaluate_conditional, evaluate_expression)
+    DATA_TAGGING, evaluate_conditional, evaluate_expression, host_name)
 
 ALL_JOBS_GROUP = "insight_jobs"
 STATUS_GROUP = "insight_status_%s"
@@ -298,6 +298,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if strict:
                     raise AnsibleParserError("a job without an id and no host name from hostnames: %r" % (job,))
                 continue
+            name = host_name(name)
             uses[name] = uses.get(name, 0) + 1
             named.append((name, job, host_vars))
 

@@ -32,3 +32,12 @@ def evaluate_expression(templar: Any, expression: str) -> Any:
     env = templar.environment
     return templar.template("%s%s%s" % (env.variable_start_string, expression, env.variable_end_string),
                             disable_lookups=True)
+
+
+def host_name(name: str) -> str:
+    """A host name as plain text. Before 2.19 the job's text is marked unsafe, and ansible-inventory --list would
+    print an unsafe host name as a {"__ansible_unsafe": ...} mapping that JSON consumers (AWX) cannot use as a
+    name; a name with template marks stays unsafe there, since a plain one would be templated as inventory_hostname."""
+    if DATA_TAGGING or any(mark in name for mark in ("{{", "{%", "{#")):
+        return name
+    return str.__str__(name)
