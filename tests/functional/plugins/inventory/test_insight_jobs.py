@@ -11,6 +11,7 @@ from ansible_fixtures import BIN
 from inventory_helpers import (FINISHED, STATUS_GROUPS, active_ids, config, groups, hosts_of, hostvars, list_requests,
                                state_jobs, unsafe)
 
+
 def has_flush_cache() -> bool:
     """Whether this ansible-inventory has --flush-cache (ansible-core 2.16's has not)."""
     return "--flush-cache" in subprocess.run([str(BIN / "ansible-inventory"), "--help"], capture_output=True,
