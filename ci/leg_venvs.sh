@@ -8,7 +8,7 @@
 #   ci/leg_venvs.sh start    start the jobs and return
 #   ci/leg_venvs.sh wait     wait for them; print the log of a failed one and exit non-zero
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 STATE=$ROOT/.build/leg-venvs
 PRIME=$ROOT/.build/prime/ansible_collections/xpress/insight
