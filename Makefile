@@ -8,7 +8,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: venv test test-functional test-gates emulator demo bench clean
+.PHONY: venv test test-functional test-functional-main test-functional-module test-gates leg-venvs emulator demo bench clean
 
 venv: $(STAMP)
 
@@ -17,20 +17,47 @@ $(STAMP): requirements-dev.txt
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-## all tests: emulator, client, modules, inventory, faults, then the Ansible ecosystem gates
-test: test-functional test-gates
+## all tests: emulator, client, modules, inventory, faults (both execution paths), then the Ansible ecosystem gates
+# The other legs' virtual environments and ansible-test's own ones are pip work (downloads, unpacking): ci/leg_venvs.sh
+# starts them niced in the background, so they fill the cores the main venv and the functional suite leave idle, and
+# waits for them before the gates that use them (ci/README.md, "Legs").
+test:
+	ci/leg_venvs.sh start
+	$(MAKE) test-functional
+	ci/leg_venvs.sh wait
+	$(MAKE) test-gates
 
-# The secret-leak check reads what every other test captured, so it runs alone, after them (its file name keeps the
-# suite's own run from collecting it). ci/ensure_java.sh finds (or, as root, installs) the Java 17+ runtime of the
-# ansible-rulebook test; -rs prints why any test was skipped.
+# The secret-leak check reads what every other test captured, so it runs alone, after both execution paths (its file
+# name keeps the suite's own run from collecting it). ci/ensure_java.sh finds (or, as root, installs) the Java 17+
+# runtime of the ansible-rulebook test; -rs prints why any test was skipped.
 test-functional: venv
 	rm -rf tests/output/captured
 	ci/ensure_java.sh
-	$(PY) -m pytest tests/functional -n 2 -q -rs $(PYTEST_ARGS)
+	$(MAKE) test-functional-main
+	$(MAKE) test-functional-module
 	$(PY) -m pytest tests/functional/reliability/check_captured_output.py -q -p no:xdist
+
+# The main leg: the whole suite, in the default execution path (in-process once plugins/action exists).
+test-functional-main: venv
+	$(PY) -m pytest tests/functional -n 2 -q -rs $(PYTEST_ARGS)
+
+# The module path: the tests that execute a module (marker runs_modules, tests/functional/selection.py) again with
+# INSIGHT_TEST_EXECUTION=module. Without action plugins the module path is the only one and the main leg ran it.
+test-functional-module: venv
+	@if ls plugins/action/*.py >/dev/null 2>&1; then \
+		echo "module path: the tests that execute a module, INSIGHT_TEST_EXECUTION=module"; \
+		INSIGHT_TEST_EXECUTION=module $(PY) -m pytest tests/functional -m runs_modules -n 2 -q -rs $(PYTEST_ARGS); \
+	else \
+		echo "module path: skipped, no plugins/action (every module ran in the module path in the main leg)"; \
+	fi
 
 test-gates: venv
 	ci/gates.sh
+
+## the other ansible-core legs' virtual environments (.venv-newest, .venv-floor), in the foreground
+leg-venvs:
+	ci/leg_venvs.sh start
+	ci/leg_venvs.sh wait
 
 ## the emulator in the foreground with the demo data set (extra flags: make emulator ARGS='--port 0 --tls')
 emulator: venv

@@ -4,8 +4,9 @@
 
     check_versions.py COLLECTION_ROOT
 
-The floor in requires_ansible (">=2.19.0") must be the release series that requirements-dev.txt pins for the main
-.venv, and the newest leg's pin (ci/requirements-newest.txt) must satisfy it.
+The floor in requires_ansible (">=2.16.0") must be the release series that the floor leg pins
+(ci/requirements-floor.txt); the main .venv's pin (requirements-dev.txt) and the newest leg's pin
+(ci/requirements-newest.txt) must satisfy it.
 """
 from __future__ import annotations
 
@@ -32,19 +33,21 @@ def main(root: str) -> int:
         print('meta/runtime.yml: requires_ansible %r is not a plain ">=X.Y.Z" floor' % requires)
         return 1
     floor = tuple(int(part) for part in found.groups())
+    floor_pin = pinned(os.path.join(root, 'ci', 'requirements-floor.txt'))
     main_pin = pinned(os.path.join(root, 'requirements-dev.txt'))
     newest_pin = pinned(os.path.join(root, 'ci', 'requirements-newest.txt'))
     problems = []
-    if main_pin[:2] != floor[:2] or main_pin < floor:
-        problems.append('requirements-dev.txt pins ansible-core %s, but the floor the gates test is requires_ansible %s'
-                        % ('.'.join(map(str, main_pin)), requires))
-    if newest_pin < floor:
-        problems.append('ci/requirements-newest.txt pins ansible-core %s, below requires_ansible %s' % ('.'.join(map(str, newest_pin)), requires))
+    if floor_pin[:2] != floor[:2] or floor_pin < floor:
+        problems.append('ci/requirements-floor.txt pins ansible-core %s, but the floor the gates test is requires_ansible %s'
+                        % ('.'.join(map(str, floor_pin)), requires))
+    for path, pin in (('requirements-dev.txt', main_pin), ('ci/requirements-newest.txt', newest_pin)):
+        if pin < floor:
+            problems.append('%s pins ansible-core %s, below requires_ansible %s' % (path, '.'.join(map(str, pin)), requires))
     for problem in problems:
         print(problem)
     if not problems:
-        print('requires_ansible %s: tested with ansible-core %s (floor) and %s (newest)'
-              % (requires, '.'.join(map(str, main_pin)), '.'.join(map(str, newest_pin))))
+        print('requires_ansible %s: tested with ansible-core %s (floor), %s (main) and %s (newest)'
+              % (requires, '.'.join(map(str, floor_pin)), '.'.join(map(str, main_pin)), '.'.join(map(str, newest_pin))))
     return 1 if problems else 0
 
 

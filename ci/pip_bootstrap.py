@@ -4,8 +4,8 @@
 
 Run it with the Python of the environment whose ansible-test will be used:
     .venv/bin/python ci/pip_bootstrap.py
-It finds the pip version that ansible-test pins for its virtual environments, downloads that
-pip wheel from the package index with `pip download --no-deps`, and writes ci/get_pip_standin.py
+It finds the pip version (and for ansible-core 2.16 the setuptools and wheel versions) that ansible-test pins for
+its virtual environments, downloads those wheels from the package index with `pip download --no-deps`, and writes ci/get_pip_standin.py
 as `get_pip_<version>.py` in `~/.ansible/test/cache/`, where ansible-test looks before it tries
 to download the real script.
 """
@@ -24,20 +24,24 @@ STANDIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'get_pip_stan
 MARKER = 'Offline stand-in for the get-pip script'
 
 
-def ansible_test_pip_version() -> str:
+def ansible_test_venv_packages() -> dict[str, str]:
+    """The packages ansible-test bootstraps into each virtual environment: pip, and before ansible-core 2.17 also
+    setuptools and wheel (its `default_packages`), by name and pinned version."""
     spec = importlib.util.find_spec('ansible_test')
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit('pip_bootstrap: ansible_test is not importable by %s' % sys.executable)
     source = os.path.join(next(iter(spec.submodule_search_locations)), '_internal', 'python_requirements.py')
     with open(source, encoding='utf-8') as handle:
-        found = re.search(r"\bpip='([0-9][0-9.]*)'", handle.read())
-    if not found:
+        found = re.search(r"default_packages = dict\((.*?)\)", handle.read(), re.DOTALL)
+    packages = dict(re.findall(r"\b([a-z]+)='([0-9][0-9.]*)'", found.group(1))) if found else {}
+    if 'pip' not in packages:
         raise SystemExit('pip_bootstrap: cannot find the pinned pip version in %s' % source)
-    return found.group(1)
+    return packages
 
 
 def main() -> int:
-    version = ansible_test_pip_version()
+    packages = ansible_test_venv_packages()
+    version = packages['pip']
     os.makedirs(CACHE, exist_ok=True)
     script = os.path.join(CACHE, 'get_pip_%s.py' % version.replace('.', '_'))
     # A real get-pip script someone placed there by hand works too; only replace our own.
@@ -48,9 +52,11 @@ def main() -> int:
         ours = True
     if ours:
         shutil.copyfile(STANDIN, script)
-    if not glob.glob(os.path.join(CACHE, 'pip-%s-*.whl' % version)):
+    missing = ['%s==%s' % (name, pin) for name, pin in sorted(packages.items())
+               if not glob.glob(os.path.join(CACHE, '%s-%s-*.whl' % (name, pin)))]
+    if missing:
         subprocess.run([sys.executable, '-m', 'pip', 'download', '-q', '--disable-pip-version-check', '--no-deps',
-                        '--only-binary=:all:', '-d', CACHE, 'pip==%s' % version], check=True)
+                        '--only-binary=:all:', '-d', CACHE] + missing, check=True)
     print('pip bootstrap for ansible-test: pip %s (%s)' % (version, script if ours else 'existing script kept'))
     return 0
 

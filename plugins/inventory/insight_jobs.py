@@ -111,10 +111,9 @@ seealso:
 """
 
 EXAMPLES = r"""
-# insight_jobs.yml: every queued and running job, connection from the INSIGHT_* environment variables
-plugin: xpress.insight.insight_jobs
+# insight_jobs.yml: every queued and running job, connection from the INSIGHT_* environment variables:
+#   plugin: xpress.insight.insight_jobs
 
----
 # prod.insight_jobs.yml: a fuller example
 plugin: xpress.insight.insight_jobs
 url: https://insight.example.com
@@ -169,6 +168,8 @@ from ansible_collections.xpress.insight.plugins.module_utils._jobs import (
 from ansible_collections.xpress.insight.plugins.plugin_utils._client import insight_errors, plugin_client
 from ansible_collections.xpress.insight.plugins.plugin_utils._inventory import (
     HostNamer, check_prefix, is_ansible_name, is_template, safe_host_name, unique_host_name)
+from ansible_collections.xpress.insight.plugins.plugin_utils._templating import (
+    DATA_TAGGING, evaluate_conditional, evaluate_expression, host_name)
 
 ALL_JOBS_GROUP = "insight_jobs"
 STATUS_GROUP = "insight_status_%s"
@@ -275,10 +276,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             job = normalize_job(raw) if from_cache else raw
             if not job_filter.matches(job):
                 continue
-            if from_cache:
-                # Server text must never be templated. Fresh answers are parsed by the standard json module, whose
-                # strings carry no template trust; a cache plugin's store is not ours to vouch for, so its data is
-                # explicitly marked unsafe (which costs a full copy, hence only here).
+            if from_cache or not DATA_TAGGING:
+                # Server text must never be templated. On ansible-core 2.19+ fresh answers are parsed by the standard
+                # json module, whose strings carry no template trust; a cache plugin's store is not ours to vouch for,
+                # and before 2.19 every plain string is a template, so then the data is explicitly marked unsafe
+                # (which costs a full copy, hence only then).
                 job = wrap_var(job)
             host_vars = {}
             for key, value in job.items():
@@ -299,6 +301,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if strict:
                     raise AnsibleParserError("a job without an id and no host name from hostnames: %r" % (job,))
                 continue
+            name = host_name(name)
             uses[name] = uses.get(name, 0) + 1
             named.append((name, job, host_vars))
 
@@ -356,7 +359,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self.templar.available_variables = host_vars
         for condition in conditions:
             try:
-                if not self.templar.evaluate_conditional(condition):
+                if not evaluate_conditional(self.templar, condition):
                     return False
             except AnsibleError as exc:
                 if strict:
@@ -369,7 +372,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             if is_template(entry):
                 return self.templar.template(entry)
-            return self.templar.evaluate_expression(entry)
+            return evaluate_expression(self.templar, entry)
         except AnsibleError as exc:
             if self.get_option("strict"):
                 raise AnsibleParserError("hostnames: %r failed for job %s: %s" % (entry, fields.get("id"), exc)) from None

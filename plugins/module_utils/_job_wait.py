@@ -223,7 +223,7 @@ class JobWaiter:
         page = self.client.get("/api/jobs", params=params)
         total = page.get("totalElements") if isinstance(page, dict) else None
         if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
-            return max(1, -(-total // DEFAULT_PAGE_SIZE))
+            return max(1, (total + DEFAULT_PAGE_SIZE - 1) // DEFAULT_PAGE_SIZE)
         page = self.client.get("/api/jobs", params=dict(params, size=DEFAULT_PAGE_SIZE))
         pages = page.get("totalPages") if isinstance(page, dict) else None
         return pages if isinstance(pages, int) and pages >= 1 else None

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 import urllib.request
+from typing import List
 
+from ansible_fixtures import BIN
 from inventory_helpers import (FINISHED, STATUS_GROUPS, active_ids, config, groups, hosts_of, hostvars, list_requests,
                                state_jobs, unsafe)
+
+
+def has_flush_cache() -> bool:
+    """Whether this ansible-inventory has --flush-cache (ansible-core 2.16's has not)."""
+    return "--flush-cache" in subprocess.run([str(BIN / "ansible-inventory"), "--help"], capture_output=True,
+                                             text=True, check=False).stdout
 
 
 def by_status(insight, status):
@@ -225,6 +235,8 @@ def test_cache_hit_makes_no_request_and_flush_refreshes(insight, run_inventory, 
     assert hosts_of(narrowed, "insight_jobs") == hosts_of(first, "insight_status_executing")
     assert hosts_of(narrowed, "s_EXECUTING") == hosts_of(first, "insight_status_executing")
 
+    if not has_flush_cache():
+        return  # ansible-core 2.16 (the floor leg): the cache hit above is what this core can check
     flushed = run_inventory(options, "--list", "--flush-cache")
     assert list_requests(insight) >= 1
     assert hosts_of(flushed, "insight_jobs") == active_ids(insight)
@@ -246,13 +258,32 @@ def failure(run_inventory, options, env=None, lenient=True):
     assert proc.returncode != 0, proc.stdout
     assert "Traceback" not in proc.stderr
     assert "insight_jobs" not in proc.stdout
-    lines = [line for line in proc.stderr.splitlines() if line.startswith("[WARNING]: Failed to parse inventory with 'auto' plugin: ")]
+    lines = auto_plugin_errors(proc.stderr)
     assert len(lines) == 1, proc.stderr
     if lenient:
         # Without the strict setting Ansible carries on with an empty inventory: still never a partial one.
         proc = run_inventory(options, raw=True, env=env)
         assert "insight_jobs" not in proc.stdout and "insight_status" not in proc.stdout
-    return lines[0].split(" plugin: ", 1)[1]
+    return lines[0]
+
+
+def auto_plugin_errors(stderr: str) -> List[str]:
+    """The auto plugin's error messages in ansible-inventory's warnings: one line each from ansible-core 2.19 on;
+    2.16 says `[WARNING]:  * Failed to parse <path> with auto plugin: <message>` wrapped at 80 columns (a break
+    after a hyphen drops no space), so its lines are joined back first."""
+    found = [line.split(" plugin: ", 1)[1] for line in stderr.splitlines()
+             if line.startswith("[WARNING]: Failed to parse inventory with 'auto' plugin: ")]
+    if found or "[WARNING]:  * Failed to parse" not in stderr:
+        return found
+    joined = ""
+    for line in stderr.splitlines():
+        if not line.strip():
+            joined += "\n"
+        elif line.startswith("[WARNING]:") or not joined or joined.endswith("\n"):
+            joined += "\n" + line
+        else:
+            joined += ("" if joined.endswith("-") else " ") + line
+    return re.findall(r"^\[WARNING\]:\s+\* Failed to parse \S+ with auto plugin: (.*)$", joined, re.MULTILINE)
 
 
 def test_unreachable_server(insight, run_inventory):

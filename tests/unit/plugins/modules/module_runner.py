@@ -5,12 +5,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, NoReturn
+import contextlib
+import json
+from typing import Any, Callable, Dict, Iterator, NoReturn
 
 import pytest
 
+from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.testing import patch_module_args
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19 reads the arguments from this one global
+
+    @contextlib.contextmanager
+    def patch_module_args(args: Dict[str, Any]) -> Iterator[None]:
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
 
 from ansible_collections.xpress.insight.plugins.module_utils._module import InsightModule
 
