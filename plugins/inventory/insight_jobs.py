@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: insight_jobs
 short_description: FICO Xpress Insight 5 jobs as inventory hosts, grouped by status
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the jobs of an Insight 5 server and makes one host per job, so playbooks can target jobs the way they target
     machines, for example a play with C(hosts) set to C(insight_status_queued).

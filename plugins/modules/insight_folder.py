@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: insight_folder
 short_description: Create, update, move or delete folders of FICO Xpress Insight 5 apps
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes sure folders exist at repository paths such as V(/Logistics/Reports/Weekly), creating every missing
     folder on the way (like C(mkdir -p)); manages their share status and owner, renames them, moves them to another

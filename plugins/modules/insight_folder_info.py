@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: insight_folder_info
 short_description: Read folders of FICO Xpress Insight 5 apps, and the scenarios in them
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads one folder by O(path) or O(id), or the folders at the root of an O(app); optionally everything below them,
     down to a O(depth), and the scenarios they hold.

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: insight_job_cancel
 short_description: Cancel FICO Xpress Insight 5 jobs by id or by filter, safely and in bulk
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Cancels the jobs named by O(id), or the unfinished jobs that match the job filter (O(status), O(app), O(owner),
     O(scenario_id), O(execution_mode), O(created_before), O(created_after)), the same options as

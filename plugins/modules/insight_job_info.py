@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: insight_job_info
 short_description: List FICO Xpress Insight 5 jobs, or read (and wait for) one job
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads one job by O(id), or lists the jobs of an Insight 5 server, filtered by status, app, owner, scenario,
     execution mode and creation time (the job filter shared with M(xpress.insight.insight_job_cancel) and the

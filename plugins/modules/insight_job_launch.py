@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: insight_job_launch
 short_description: Start a job for a FICO Xpress Insight 5 scenario, and optionally wait for it to end
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Starts a job for one scenario, named by its repository path (O(scenario)) or its UUID (O(scenario_id)), in an
     O(execution_mode) of its app, with C(POST /api/jobs) of the later Insight 5 REST API releases.

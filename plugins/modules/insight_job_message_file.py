@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: insight_job_message_file
 short_description: Save the file of a FICO Xpress Insight 5 job message to disk
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Downloads the file of one app message of a job and writes it to O(dest) on the host the task runs on.
   - The file is streamed to a temporary file beside O(dest), never held whole in memory, and moved into place

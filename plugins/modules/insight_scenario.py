@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: insight_scenario
 short_description: Check or move scenarios of FICO Xpress Insight 5 apps
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Finds one or many scenarios by repository path, such as V(/Logistics/Reports/Base case), or by id, and moves
     them into a folder or to their app's root (O(state=moved)), for example to archive last year's scenarios.
