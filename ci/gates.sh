@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 CI=$ROOT/ci
+# shellcheck source=ci/copy_tree.sh
+. "$CI/copy_tree.sh"
 VENV=$ROOT/.venv
 BUILD=$ROOT/.build
 # ansible-test insists on a real path ending in ansible_collections/<namespace>/<name>.
@@ -152,16 +154,9 @@ run_gate() {
 # ---------------------------------------------------------------------------------------------------------------
 # shared steps
 
-# The git-tracked tree plus untracked files that are not ignored: what ansible-test would see in a checkout.
 prepare_copy() {
     rm -rf "$COLLECTIONS"
-    mkdir -p "$COPY"
-    git ls-files -z --cached --others --exclude-standard \
-        | while IFS= read -r -d '' path; do [[ -e $path || -L $path ]] && printf '%s\0' "$path"; done \
-        | tar -c --null -T - -f - | tar -x -C "$COPY" -f -
-    # A repository of its own, so ansible-test and ansible-lint list files with git inside the copy instead of
-    # walking up to the outer checkout (where .build/ is ignored and the copy would look empty).
-    git -C "$COPY" init -q
+    copy_tree "$COPY"
     "$VENV/bin/python" "$CI/pip_bootstrap.py"
     echo "copied $(git -C "$COPY" ls-files --others --exclude-standard | wc -l) files to $COPY"
 }

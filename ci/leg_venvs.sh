@@ -13,15 +13,8 @@ ROOT=$PWD
 STATE=$ROOT/.build/leg-venvs
 PRIME=$ROOT/.build/prime/ansible_collections/xpress/insight
 
-# The same file set as ci/gates.sh's prepare (tracked plus untracked-but-not-ignored files), in a copy of its own.
-copy_tree() {
-    rm -rf "$ROOT/.build/prime"
-    mkdir -p "$PRIME"
-    git ls-files -z --cached --others --exclude-standard \
-        | while IFS= read -r -d '' path; do [[ -e $path || -L $path ]] && printf '%s\0' "$path"; done \
-        | tar -c --null -T - -f - | tar -x -C "$PRIME" -f -
-    git -C "$PRIME" init -q
-}
+# shellcheck source=ci/copy_tree.sh
+. "$ROOT/ci/copy_tree.sh"
 
 # ansible-test sanity's environments for one Python of one venv (priming only installs; it checks nothing).
 prime() {
@@ -55,7 +48,9 @@ main_venv() {
 start() {
     rm -rf "$STATE"
     mkdir -p "$STATE"
-    copy_tree
+    # The same file set as ci/gates.sh's prepare, in a copy of its own.
+    rm -rf "$ROOT/.build/prime"
+    copy_tree "$PRIME"
     local job
     for job in "leg newest" "leg floor" main_venv; do
         local name=${job##* }
