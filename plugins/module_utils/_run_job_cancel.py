@@ -162,7 +162,7 @@ class CancelRun:
         try:
             answer, _status, repeated = self.client.call("DELETE", "/api/jobs/{}", job_id)
         except InsightHTTPError as exc:
-            if exc.status in (404, 409) and getattr(exc, "attempts", 1) > 1:
+            if exc.status in (404, 409) and exc.attempts > 1:
                 # The DELETE went out more than once: an earlier attempt may have been accepted and its answer lost,
                 # and the repeat then finds a job already cancelling (404 or 409 on some servers). Ask the job.
                 return self._after_repeat(job_id, exc)
