@@ -16,6 +16,9 @@ attributes:
     support: full
     membership:
       - xpress.insight.insight
+notes:
+  - Connection options can be set once for a play with C(module_defaults) and the action group
+    C(group/xpress.insight.insight).
 """
 
     INFO_MODULE = r"""

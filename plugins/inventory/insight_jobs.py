@@ -26,7 +26,7 @@ description:
 author:
   - xpress.insight contributors (@xpress-insight)
 extends_documentation_fragment:
-  - xpress.insight.connection.options
+  - xpress.insight.connection
   - xpress.insight.connection.plugins
   - xpress.insight.job_filter
   - constructed

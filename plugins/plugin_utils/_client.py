@@ -26,7 +26,7 @@ def insight_errors(error_class: Type[AnsibleError] = AnsibleError) -> Iterator[N
 
 def plugin_client(get_option: Callable[[str], Any], warn: Optional[Callable[[str], None]] = None,
                   pool_size: int = 10, error_class: Type[AnsibleError] = AnsibleError) -> InsightClient:
-    """Build a client from a plugin's options (the `xpress.insight.connection.options` and `.plugins` doc fragments)."""
+    """Build a client from a plugin's options (the `xpress.insight.connection` and `.plugins` doc fragments)."""
     if not HAS_REQUESTS:
         raise error_class("the Python library requests is required by xpress.insight plugins (pip install requests)")
     options = {name: get_option(name) for name in CONNECTION_OPTIONS}
