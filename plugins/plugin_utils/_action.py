@@ -26,7 +26,7 @@ from typing import Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
+from ansible.module_utils.common import json as module_json
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
@@ -47,6 +47,9 @@ LOCAL_CONNECTIONS = frozenset(("local", "ansible.builtin.local", "ansible.legacy
 # The serialization profile of modules without metadata (all of this collection's): what their arguments and
 # results go through on the module path.
 PROFILE = "legacy"
+# The JSON profiles of the controller-module trip came with ansible-core 2.19; before it every task runs as a module
+# (the in-process path reproduces that trip and cannot without them).
+HAS_PROFILES = hasattr(module_json, "get_module_encoder")
 
 
 class ControllerTask:
@@ -101,11 +104,12 @@ def task_environment(environment: Mapping[str, Any]) -> Iterator[None]:
                 os.environ[str(name)] = old
 
 
-def as_module_sees(value: Any, direction: Direction) -> Any:
-    """`value` after the JSON trip it makes between controller and module in `direction` (tags dropped, tuples made
-    lists, what cannot be sent refused alike)."""
-    text = json.dumps(value, cls=get_module_encoder(PROFILE, direction))
-    return json.loads(text, cls=get_module_decoder(PROFILE, direction))
+def as_module_sees(value: Any, to_module: bool) -> Any:
+    """`value` after the JSON trip it makes from controller to module (`to_module`) or back (tags dropped, tuples
+    made lists, what cannot be sent refused alike)."""
+    direction = module_json.Direction.CONTROLLER_TO_MODULE if to_module else module_json.Direction.MODULE_TO_CONTROLLER
+    text = json.dumps(value, cls=module_json.get_module_encoder(PROFILE, direction))
+    return json.loads(text, cls=module_json.get_module_decoder(PROFILE, direction))
 
 
 class InsightAction(ActionBase):
@@ -151,6 +155,9 @@ class InsightAction(ActionBase):
         if mode == "module":
             return "module", "%s: module" % VARIABLE
         if mode == "inprocess":
+            if not HAS_PROFILES:
+                raise AnsibleActionFail("%s: inprocess needs ansible-core 2.19 or later; set %s to auto or module"
+                                        % (VARIABLE, VARIABLE))
             if self._task.async_val:
                 raise AnsibleActionFail("%s: inprocess cannot run an async task; leave out async, or set %s to auto "
                                         "or module" % (VARIABLE, VARIABLE))
@@ -159,6 +166,8 @@ class InsightAction(ActionBase):
                                         "Ansible (pip install requests), or set %s to auto or module"
                                         % (VARIABLE, VARIABLE))
             return "inprocess", "%s: inprocess" % VARIABLE
+        if not HAS_PROFILES:
+            return "module", "ansible-core before 2.19"
         if self._task.async_val:
             return "module", "async"
         connection = str(getattr(self._connection, "transport", "") or self._connection._load_name)
@@ -180,7 +189,7 @@ class InsightAction(ActionBase):
         argument_spec.update({name: dict(option) for name, option in spec.argument_spec.items()})
         if spec.add_file_common_args:
             raise AnsibleActionFail("%s: file options are only handled by the module run" % self._task.action)
-        args = as_module_sees(dict(self._task.args), Direction.CONTROLLER_TO_MODULE)
+        args = as_module_sees(dict(self._task.args), True)
         rules = {key: value for key, value in spec.rules().items() if value is not None}
         check_mode = bool(self._task.check_mode)
         diff_mode = bool(self._task.diff)
@@ -226,5 +235,5 @@ class InsightAction(ActionBase):
         preserved = {key: value for key, value in out.items() if value is None or isinstance(value, bool)}
         out = remove_values(out, no_log_values)
         out.update(preserved)
-        decoded: Dict[str, Any] = as_module_sees(out, Direction.MODULE_TO_CONTROLLER)
+        decoded: Dict[str, Any] = as_module_sees(out, False)
         return decoded
