@@ -23,16 +23,17 @@ INSTALL=$BUILD/install
 # The sanity, docs and build gates must not pick up collections from the user's own paths.
 export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS
 export ANSIBLE_NOCOLOR=1
-export PYTHONDONTWRITEBYTECODE=1
+# Bytecode outside the tree (as under make): the legs' functional subsets import the collection in every run.
+export PYTHONPYCACHEPREFIX=$BUILD/pycache
+unset PYTHONDONTWRITEBYTECODE
 unset PYTHONPATH
 
 # One gate per line (branches add theirs as one line); each runs the function gate_<name, - as _>.
+# Under `make test` the gates run beside the functional suite while ci/leg_venvs.sh is still installing the other
+# legs' and ansible-test's environments, so the gates that need those come last and wait for their own job first.
 ALL_GATES=(
     ruff
     mypy
-    sanity
-    units
-    integration
     ansible-lint
     changelog-lint
     docs-lint
@@ -42,6 +43,9 @@ ALL_GATES=(
     ee
     de
     runner
+    integration
+    sanity
+    units
     newest
     floor
 )
@@ -175,7 +179,13 @@ gate_mypy() {
         ansible_collections/xpress/insight/plugins ansible_collections/xpress/insight/extensions)
 }
 
+# The background job of ci/leg_venvs.sh that installs what a gate needs (a no-op when nothing was started).
+wait_for_venvs() {
+    "$CI/leg_venvs.sh" wait "$@"
+}
+
 gate_sanity() {
+    wait_for_venvs main_venv
     (cd "$COPY" && ansible-test sanity --venv --python 3.11 --color no)
     if compgen -G "$COPY/tests/sanity/ignore-*.txt" >/dev/null; then
         echo "tests/sanity/ignore-*.txt is not allowed: fix the code instead"
@@ -188,6 +198,7 @@ gate_units() {
         skip "tests/unit has no test_*.py files"
         return 0
     fi
+    wait_for_venvs main_venv
     (cd "$COPY" && ansible-test units --venv --python 3.11 --color no)
 }
 
@@ -296,10 +307,12 @@ gate_runner() {
 # The other ansible-core legs (ci/core_leg.sh): sanity, units, the build gate's tarball installed and documented, and
 # the functional subset, each with its own ansible-core.
 gate_newest() {
+    wait_for_venvs newest
     "$CI/core_leg.sh" newest "$COPY" "$(tarball_path)"
 }
 
 gate_floor() {
+    wait_for_venvs floor
     "$CI/core_leg.sh" floor "$COPY" "$(tarball_path)"
 }
 

@@ -6,7 +6,8 @@
 #     only installs; a no-op when ~/.ansible/test already holds them), in a private copy of the tree.
 # Every job runs under `nice -n 19`: on a busy core it only gets what the foreground leaves.
 #   ci/leg_venvs.sh start    start the jobs and return
-#   ci/leg_venvs.sh wait     wait for them; print the log of a failed one and exit non-zero
+#   ci/leg_venvs.sh wait [JOB ...]   wait for them (or only the named ones: newest, floor, main_venv); print the log
+#                                    of a failed one and exit non-zero
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -65,8 +66,14 @@ start() {
 wait_all() {
     [[ -d $STATE ]] || { echo "leg venvs: nothing started"; return 0; }
     local failed=0 pidfile name
-    for pidfile in "$STATE"/*.pid; do
+    local pidfiles=("$STATE"/*.pid)
+    if [[ $# -gt 0 ]]; then
+        pidfiles=()
+        for name in "$@"; do pidfiles+=("$STATE/$name.pid"); done
+    fi
+    for pidfile in "${pidfiles[@]}"; do
         name=$(basename "$pidfile" .pid)
+        [[ -f $pidfile ]] || { echo "leg venvs: no job $name was started"; failed=1; continue; }
         while [[ ! -f $STATE/$name.rc ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; do
             sleep 1
         done
@@ -76,13 +83,13 @@ wait_all() {
             failed=1
         fi
     done
-    [[ $failed == 0 ]] && echo "leg venvs: ready"
+    [[ $failed == 0 ]] && echo "leg venvs: ready${*:+: $*}"
     return $failed
 }
 
 case ${1:-} in
     start) start ;;
-    wait) wait_all ;;
+    wait) shift; wait_all "$@" ;;
     --functions) ;;  # sourced by the background jobs
     *) echo "usage: ci/leg_venvs.sh start|wait" >&2; exit 2 ;;
 esac

@@ -51,7 +51,10 @@ def main() -> int:
     else:
         ours = True
     if ours:
-        shutil.copyfile(STANDIN, script)
+        # Atomically: the leg jobs and the gates run this at the same time, while another ansible-test may read it.
+        partial = '%s.%d.tmp' % (script, os.getpid())
+        shutil.copyfile(STANDIN, partial)
+        os.replace(partial, script)
     missing = ['%s==%s' % (name, pin) for name, pin in sorted(packages.items())
                if not glob.glob(os.path.join(CACHE, '%s-%s-*.whl' % (name, pin)))]
     if missing:

@@ -14,6 +14,8 @@ import pytest
 import yaml
 from ansible.release import __version__ as ansible_version
 
+import cli_starter
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CAPTURED = ROOT / "tests" / "output" / "captured"
@@ -66,6 +68,17 @@ def _capture(kind: str, args: List[str], proc: "subprocess.CompletedProcess[str]
     (CAPTURED / name).write_text("$ %s\n--- stdout\n%s\n--- stderr\n%s\n" % (" ".join(args), proc.stdout, proc.stderr), encoding="utf-8")
 
 
+def run_cli(cmd: List[str], env: Mapping[str, str], cwd: str, timeout: float,
+            start: Optional[str] = None) -> "subprocess.CompletedProcess[str]":
+    """ansible-playbook / ansible-inventory with captured text output, started as `start` or INSIGHT_TEST_START says:
+    from the worker's preloaded starter (the default, tests/functional/cli_starter.py) or as a new process."""
+    if (start or cli_starter.start_mode()) == "exec":
+        return subprocess.run(cmd, env=dict(env), capture_output=True, text=True, timeout=timeout, cwd=cwd, check=False)
+    probe = [[str(BIN / "ansible-playbook"), "{probe}/probe.yml", "-i", "localhost,", "-c", "local"],
+             [str(BIN / "ansible-inventory"), "-i", "localhost,", "--list"]]
+    return cli_starter.Starter.get(probe).run(cmd, env, cwd, timeout)
+
+
 def ansible_env(collection_root: Path, extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INSIGHT_", "ANSIBLE_"))}
     env.update({
@@ -111,8 +124,9 @@ Playbook = Union[str, Path, List[Any], Dict[str, Any]]
 
 
 @pytest.fixture
-def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, str]):
-    """run_playbook(playbook, extra_vars=None, env=None, check=False, diff=False, verbosity=0, args=()) -> PlaybookResult.
+def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, str], request: pytest.FixtureRequest):
+    """run_playbook(playbook, extra_vars=None, env=None, check=False, diff=False, verbosity=0, args=(), inventory=None,
+    timeout=600, start=None) -> PlaybookResult (`start`: "exec" or "preloaded", see run_cli).
 
     `playbook` is a path, YAML text, or plays as Python objects (a single play dict or a list of plays).
     Connection variables default to the emulator's full user (INSIGHT_*), overridable through `env`."""
@@ -120,9 +134,13 @@ def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, s
 
     def run(playbook: Playbook, extra_vars: Optional[Dict[str, Any]] = None, env: Optional[Mapping[str, str]] = None,
             check: bool = False, diff: bool = False, verbosity: int = 0, args: Any = (), inventory: Optional[str] = None,
-            timeout: float = 600) -> PlaybookResult:
+            timeout: float = 600, start: Optional[str] = None) -> PlaybookResult:
         counter["n"] += 1
         n = counter["n"]
+        if request.node.get_closest_marker("fixed_path") and "insight_execution" not in (extra_vars or {}):
+            # The module-path leg leaves such a test out (selection.py): a run on the suite's path would go untested.
+            pytest.fail("%s is in FIXED_PATH_FILES (tests/functional/selection.py): pass insight_execution in every "
+                        "run's extra_vars" % request.node.nodeid)
         if isinstance(playbook, Path) or (isinstance(playbook, str) and "\n" not in playbook and Path(playbook).is_file()):
             path = Path(playbook)
         else:
@@ -150,8 +168,7 @@ def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, s
         merged = dict(insight_env)
         merged.update(env or {})
         merged["INSIGHT_TEST_RESULTS"] = str(results_file)
-        proc = subprocess.run(cmd, env=ansible_env(collection_root, merged), capture_output=True, text=True,
-                              timeout=timeout, cwd=str(tmp_path), check=False)
+        proc = run_cli(cmd, ansible_env(collection_root, merged), str(tmp_path), timeout, start)
         _capture("playbook-%s" % path_taken, cmd, proc)
         results = []
         if results_file.exists():
@@ -163,20 +180,20 @@ def run_playbook(collection_root: Path, tmp_path: Path, insight_env: Dict[str, s
 
 @pytest.fixture
 def run_inventory(collection_root: Path, tmp_path: Path, insight_env: Dict[str, str]):
-    """run_inventory(config, *args, env=None, name='insight_jobs.yml', check=True, raw=False, timeout=600) -> parsed
+    """run_inventory(config, *args, env=None, name='insight_jobs.yml', check=True, raw=False, timeout=600, start=None) -> parsed
     --list JSON, or text (`timeout`: seconds before the subprocess is killed, so a hang fails the test).
 
     `config` is the inventory file's content (YAML text or a dict); `args` default to `--list`."""
 
     def run(config: Union[str, Dict[str, Any]], *args: str, env: Optional[Mapping[str, str]] = None,
-            name: str = "insight_jobs.yml", check: bool = True, raw: bool = False, timeout: float = 600) -> Any:
+            name: str = "insight_jobs.yml", check: bool = True, raw: bool = False, timeout: float = 600,
+            start: Optional[str] = None) -> Any:
         path = tmp_path / name
         path.write_text(config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         cmd = [str(BIN / "ansible-inventory"), "-i", str(path)] + (list(args) or ["--list"])
         merged = dict(insight_env)
         merged.update(env or {})
-        proc = subprocess.run(cmd, env=ansible_env(collection_root, merged), capture_output=True, text=True,
-                              timeout=timeout, cwd=str(tmp_path), check=False)
+        proc = run_cli(cmd, ansible_env(collection_root, merged), str(tmp_path), timeout, start)
         _capture("inventory", cmd, proc)
         if raw:
             return proc

@@ -7,7 +7,9 @@ lists so that a leg's selection is one reviewed place, never a -k expression in 
   add the file, or name another one in SUBSET_EXTRA and PLUGIN_SUITES.
 - `runs_modules`: tests that execute a module (an ansible-playbook run), which the module-path leg runs again with
   INSIGHT_TEST_EXECUTION=module: everything that uses the `run_playbook` fixture, everything under the directories of
-  MODULE_DIRS, and the files of MODULE_FILES that start ansible-playbook themselves.
+  MODULE_DIRS, and the files of MODULE_FILES that start ansible-playbook themselves. Not the files of
+  FIXED_PATH_FILES: they name the execution path of every run themselves, so a second leg would repeat them
+  unchanged (marker `fixed_path`; `run_playbook` fails a run of theirs that does not pass `insight_execution`).
 
 `pytest tests/functional -m subset --collect-only -q` lists a selection.
 """
@@ -37,8 +39,13 @@ MODULE_FILES = (
     "reliability/test_bad_input.py",
     "reliability/test_concurrency.py",
     "reliability/test_header_trickle.py",
-    "bench/test_bench_smoke.py",
 )
+# File -> why its runs do not depend on INSIGHT_TEST_EXECUTION.
+FIXED_PATH_FILES: Dict[str, str] = {
+    "plugins/action/test_execution_paths.py": "runs each task on both paths and compares them",
+    "bench/test_bench_smoke.py": "the bench runs the collection's default path, and its workload 12 once more forced "
+                                 "onto the module path (bench/README.md); INSIGHT_TEST_EXECUTION does not reach it",
+}
 
 
 def plugins() -> Dict[str, str]:
@@ -66,7 +73,8 @@ def subset_files() -> List[str]:
     if missing:
         raise pytest.UsageError("tests/functional/selection.py: the `subset` marker misses plugins: %s"
                                 % ", ".join(missing))
-    absent = [name for name in SUBSET_EXTRA + MODULE_FILES if not (FUNCTIONAL / name).is_file()]
+    absent = [name for name in SUBSET_EXTRA + MODULE_FILES + tuple(FIXED_PATH_FILES)
+              if not (FUNCTIONAL / name).is_file()]
     if absent:
         raise pytest.UsageError("tests/functional/selection.py names files that do not exist: %s" % ", ".join(absent))
     return files
@@ -77,6 +85,8 @@ def pytest_configure(config: pytest.Config) -> None:
                             "newest legs (tests/functional/selection.py)")
     config.addinivalue_line("markers", "runs_modules: a test that executes a module; the module-path leg runs these "
                             "(tests/functional/selection.py)")
+    config.addinivalue_line("markers", "fixed_path: a test whose runs name their execution path themselves; the "
+                            "module-path leg leaves it out (tests/functional/selection.py)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
@@ -88,6 +98,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item
             continue
         if rel in subset:
             item.add_marker(pytest.mark.subset)
-        if ("run_playbook" in getattr(item, "fixturenames", ()) or rel.startswith(MODULE_DIRS)
+        if rel in FIXED_PATH_FILES:
+            item.add_marker(pytest.mark.fixed_path)
+        elif ("run_playbook" in getattr(item, "fixturenames", ()) or rel.startswith(MODULE_DIRS)
                 or rel in MODULE_FILES):
             item.add_marker(pytest.mark.runs_modules)
