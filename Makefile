@@ -11,7 +11,7 @@ unexport PYTHONDONTWRITEBYTECODE
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: venv test test-functional test-functional-main test-functional-module test-gates leg-venvs emulator demo bench clean
+.PHONY: venv test test-functional test-functional-main test-functional-module test-captured test-gates leg-venvs emulator demo bench clean
 
 venv: $(STAMP)
 
@@ -21,23 +21,24 @@ $(STAMP): requirements-dev.txt
 	touch $@
 
 ## all tests: emulator, client, modules, inventory, faults (both execution paths), then the Ansible ecosystem gates
-# The other legs' virtual environments and ansible-test's own ones are pip work (downloads, unpacking): ci/leg_venvs.sh
-# starts them niced in the background, so they fill the cores the main venv and the functional suite leave idle, and
-# waits for them before the gates that use them (ci/README.md, "Legs").
+# ci/make_test.sh: the other legs' virtual environments and ansible-test's own ones are pip work that ci/leg_venvs.sh
+# starts niced in the background; the gates run niced beside the functional suite, so both cores stay busy; the
+# secret-leak check comes last (ci/README.md, "Legs").
 test:
-	ci/leg_venvs.sh start
-	$(MAKE) test-functional
-	ci/leg_venvs.sh wait
-	$(MAKE) test-gates
+	ci/make_test.sh
 
-# The secret-leak check reads what every other test captured, so it runs alone, after both execution paths (its file
-# name keeps the suite's own run from collecting it). ci/ensure_java.sh finds (or, as root, installs) the Java 17+
-# runtime of the ansible-rulebook test; -rs prints why any test was skipped.
+# The functional suite alone: both execution paths, then the secret-leak check. That check reads what every other
+# test captured, so it runs alone, after both execution paths (its file name keeps the suite's own run from
+# collecting it). ci/ensure_java.sh finds (or, as root, installs) the Java 17+ runtime of the ansible-rulebook test;
+# -rs prints why any test was skipped.
 test-functional: venv
 	rm -rf tests/output/captured
 	ci/ensure_java.sh
 	$(MAKE) test-functional-main
 	$(MAKE) test-functional-module
+	$(MAKE) test-captured
+
+test-captured: venv
 	$(PY) -m pytest tests/functional/reliability/check_captured_output.py -q -p no:xdist
 
 # The main leg: the whole suite, in the default execution path (in-process once plugins/action exists).

@@ -4,7 +4,9 @@
 # build gate made (the same artifact every gate checks), ansible-doc of every plugin, and the functional tests marked
 # `subset` (tests/functional/selection.py: every plugin and the client). Without a fitting Python it prints why it
 # skipped (and writes that to $GATE_SKIP_FILE when ci/gates.sh set it) and succeeds.
-#   ci/core_leg.sh LEG COLLECTION_COPY TARBALL      LEG: newest (newest Python 3.12+) or floor (2.16, Python 3.11)
+#   ci/core_leg.sh LEG COLLECTION_COPY TARBALL [PART]   LEG: newest (newest Python 3.12+) or floor (2.16, Python
+#                                                       3.11); PART: checks (sanity, units, install, ansible-doc),
+#                                                       functional (the subset), or both (the default)
 #   ci/core_leg.sh LEG --venv-only                  only create or refresh .venv-<leg> (make runs it early)
 #   LEG_FUNCTIONAL=0 ...                            without the functional subset
 set -euo pipefail
@@ -72,21 +74,30 @@ if [[ ${1:-} == --venv-only ]]; then
 fi
 COPY=$1
 TARBALL=$2
+PART=${3:-both}
+case $PART in
+    checks | functional | both) ;;
+    *) echo "unknown part: $PART (known: checks, functional, both)" >&2; exit 2 ;;
+esac
 export PATH=$VENV/bin:$PATH
-echo "$LEG leg: ansible-core $("$VENV/bin/python" -c "from ansible.release import __version__; print(__version__)") on Python $PYVER"
+echo "$LEG leg ($PART): ansible-core $("$VENV/bin/python" -c "from ansible.release import __version__; print(__version__)") on Python $PYVER"
 
-(cd "$COPY" && ansible-test sanity --venv --python "$PYVER" --color no)
-if find "$COPY/tests/unit" -name 'test_*.py' -print -quit 2>/dev/null | grep -q .; then
-    (cd "$COPY" && ansible-test units --venv --python "$PYVER" --color no)
+if [[ $PART != functional ]]; then
+    (cd "$COPY" && ansible-test sanity --venv --python "$PYVER" --color no)
+    if find "$COPY/tests/unit" -name 'test_*.py' -print -quit 2>/dev/null | grep -q .; then
+        (cd "$COPY" && ansible-test units --venv --python "$PYVER" --color no)
+    fi
+
+    # The build gate's tarball, installed and documented by this leg's ansible-galaxy and ansible-doc.
+    rm -rf "$OUT"
+    mkdir -p "$OUT/install"
+    ANSIBLE_COLLECTIONS_PATH=$OUT/install ansible-galaxy collection install --offline -p "$OUT/install" "$TARBALL"
+    ANSIBLE_COLLECTIONS_PATH=$OUT/install ci/ansible_doc_all.sh "$TARBALL"
 fi
 
-# The build gate's tarball, installed and documented by this leg's ansible-galaxy and ansible-doc.
-rm -rf "$OUT"
-mkdir -p "$OUT/install"
-ANSIBLE_COLLECTIONS_PATH=$OUT/install ansible-galaxy collection install --offline -p "$OUT/install" "$TARBALL"
-ANSIBLE_COLLECTIONS_PATH=$OUT/install ci/ansible_doc_all.sh "$TARBALL"
-
-if [[ ${LEG_FUNCTIONAL:-${NEWEST_FUNCTIONAL:-1}} == 0 ]]; then
+if [[ $PART == checks ]]; then
+    exit 0
+elif [[ ${LEG_FUNCTIONAL:-${NEWEST_FUNCTIONAL:-1}} == 0 ]]; then
     echo "functional subset skipped (LEG_FUNCTIONAL=0)"
 else
     # The fixtures run the ansible-playbook/ansible-inventory next to the Python that runs pytest.
