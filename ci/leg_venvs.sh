@@ -55,8 +55,10 @@ start() {
     local job
     for job in "leg newest" "leg floor" main_venv; do
         local name=${job##* }
-        # setsid: make must not wait for these, and they must outlive the recipe line that started them.
-        setsid nice -n 19 bash -c "cd '$ROOT' && source ci/leg_venvs.sh --functions && $job; echo \$? >'$STATE/$name.rc'" \
+        # Backgrounded with their output in files, so make does not wait for them, and they outlive the recipe line
+        # that started them. Not setsid: a session of its own is an autogroup of its own, which the kernel gives an
+        # equal share of the CPU whatever its nice value.
+        nice -n 19 bash -c "cd '$ROOT' && source ci/leg_venvs.sh --functions && $job; echo \$? >'$STATE/$name.rc'" \
             >"$STATE/$name.log" 2>&1 </dev/null &
         echo "$!" >"$STATE/$name.pid"
     done
