@@ -41,16 +41,17 @@ test-functional: venv
 test-captured: venv
 	$(PY) -m pytest tests/functional/reliability/check_captured_output.py -q -p no:xdist
 
-# The main leg: the whole suite, in the default execution path (in-process once plugins/action exists).
+# The main leg: the whole suite, in the default execution path (in-process once plugins/action exists). worksteal: a
+# worker that runs out of tests takes from the other's queue, so neither sits idle behind the other's long tail.
 test-functional-main: venv
-	$(PY) -m pytest tests/functional -n 2 -q -rs $(PYTEST_ARGS)
+	$(PY) -m pytest tests/functional -n 2 --dist worksteal -q -rs $(PYTEST_ARGS)
 
 # The module path: the tests that execute a module (marker runs_modules, tests/functional/selection.py) again with
 # INSIGHT_TEST_EXECUTION=module. Without action plugins the module path is the only one and the main leg ran it.
 test-functional-module: venv
 	@if ls plugins/action/*.py >/dev/null 2>&1; then \
 		echo "module path: the tests that execute a module, INSIGHT_TEST_EXECUTION=module"; \
-		INSIGHT_TEST_EXECUTION=module $(PY) -m pytest tests/functional -m runs_modules -n 2 -q -rs $(PYTEST_ARGS); \
+		INSIGHT_TEST_EXECUTION=module $(PY) -m pytest tests/functional -m runs_modules -n 2 --dist worksteal -q -rs $(PYTEST_ARGS); \
 	else \
 		echo "module path: skipped, no plugins/action (every module ran in the module path in the main leg)"; \
 	fi

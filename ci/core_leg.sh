@@ -101,5 +101,5 @@ elif [[ ${LEG_FUNCTIONAL:-${NEWEST_FUNCTIONAL:-1}} == 0 ]]; then
     echo "functional subset skipped (LEG_FUNCTIONAL=0)"
 else
     # The fixtures run the ansible-playbook/ansible-inventory next to the Python that runs pytest.
-    PYTHONPATH=$ROOT/tests "$VENV/bin/python" -m pytest tests/functional -m subset -q -n 2 -p no:cacheprovider -rs
+    PYTHONPATH=$ROOT/tests "$VENV/bin/python" -m pytest tests/functional -m subset -q -n 2 --dist worksteal -p no:cacheprovider -rs
 fi
