@@ -22,6 +22,7 @@ import importlib
 import json
 import os
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -257,11 +258,11 @@ class Starter:
                                                Path(err).read_text(encoding="utf-8", errors="replace"))
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+        # It holds nothing to flush: every run it started is a process of its own by now.
+        if self.proc.poll() is None:
             self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
