@@ -11,7 +11,7 @@ the test's environment, and exits through the normal interpreter shutdown (atexi
 What is never preloaded: anything of ansible-core outside `ansible.module_utils` (its configuration is read at
 import time, from the environment of the run), and the collection. The starter refuses to serve if a preload
 pulled in `ansible.constants`. `INSIGHT_TEST_START=exec` runs every command as a new process instead;
-tests/functional/test_cli_starter.py runs the same playbooks and inventories both ways and compares them.
+tests/functional/ci/test_cli_starter.py runs the same playbooks and inventories both ways and compares them.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def _become(request: Dict[str, Any]) -> None:
     tempfile.tempdir = None
 
 
-def _preload(probe_argv: Sequence[Sequence[str]], env: Mapping[str, str]) -> List[str]:
+def _preload(probe_argv: Sequence[Sequence[str]]) -> None:
     """Run the probe commands once in forked children, each reporting what it imported; import the shareable part."""
     names: set = set()
     for argv in probe_argv:
@@ -105,7 +105,7 @@ def _preload(probe_argv: Sequence[Sequence[str]], env: Mapping[str, str]) -> Lis
                 code = 1
                 try:
                     _become({"stdout": os.path.join(tmp, "out"), "stderr": os.path.join(tmp, "err"), "cwd": tmp,
-                             "env": dict(env)})
+                             "env": dict(os.environ)})
                     try:
                         _run_script(list(argv))
                         code = 0
@@ -120,23 +120,20 @@ def _preload(probe_argv: Sequence[Sequence[str]], env: Mapping[str, str]) -> Lis
                 raise RuntimeError("the probe %s failed (status %d): %s" % (
                     list(argv), status, Path(tmp, "err").read_text(encoding="utf-8", errors="replace")[-2000:]))
             names.update(json.loads(Path(report).read_text(encoding="utf-8")))
-    loaded = []
     for name in sorted(n for n in names if shareable(n)) + list(EXTRA_PRELOAD):
-        try:
+        # A module that only imports in its own context stays for the run to import.
+        with contextlib.suppress(Exception):
             importlib.import_module(name)
-            loaded.append(name)
-        except Exception:  # pylint: disable=broad-except  # a module that only imports in its own context
-            continue
     polluted = sorted(n for n in sys.modules if n.startswith(("ansible.constants", "ansible.config", "ansible_collections")))
     if polluted:
         raise RuntimeError("preloading imported %s, which read the run's configuration" % ", ".join(polluted))
-    return loaded
 
 
 def serve(path: str, probe_argv: Sequence[Sequence[str]]) -> None:
     """Answer requests on the Unix socket `path`: each is one JSON line (argv, env, cwd, stdout, stderr); the answer
     is a line {"pid": N} when the run started and {"returncode": N} when it ended (negative: killed by that signal)."""
-    _preload(probe_argv, {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "INSIGHT_"))})
+    # Started without ANSIBLE_* and INSIGHT_* variables (Starter), so the probes run on ansible-core's defaults.
+    _preload(probe_argv)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
@@ -243,14 +240,14 @@ class Starter:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
                 conn.connect(self.path)
                 conn.sendall(json.dumps(request).encode() + b"\n")
-                reader = conn.makefile("r", encoding="utf-8")
-                pid = json.loads(reader.readline())["pid"]
-                conn.settimeout(timeout)
-                try:
-                    line = reader.readline()
-                except socket.timeout:
-                    os.kill(pid, signal.SIGKILL)
-                    raise subprocess.TimeoutExpired(list(argv), timeout) from None
+                with conn.makefile("r", encoding="utf-8") as reader:
+                    pid = json.loads(reader.readline())["pid"]
+                    conn.settimeout(timeout)
+                    try:
+                        line = reader.readline()
+                    except socket.timeout:
+                        os.kill(pid, signal.SIGKILL)
+                        raise subprocess.TimeoutExpired(list(argv), timeout) from None
                 if not line:
                     raise RuntimeError("the preloaded starter went away during %s" % list(argv))
                 code = json.loads(line)["returncode"]
